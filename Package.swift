@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+// AdamBench: reproduces and extends the experiments of Kingma & Ba, "Adam" (ICLR 2015).
+// Module map and dependency direction: ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "AdamBench",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "adam-bench", targets: ["adam-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev, zlib1g-dev; `make deps` installs them).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Pure Swift: every update rule, its conventions, presets, schedules and averaging.
+        .target(name: "Optimizers"),
+        // Layers, losses and the paper's models over OpenBLAS.
+        .target(name: "NeuralNetworks", dependencies: ["COpenBLAS"]),
+        // Locating, verifying (SHA-256) and decoding the paper's datasets.
+        .target(name: "Datasets", dependencies: [
+            "CZlib", "COpenBLAS",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CSV", package: "CSV.swift"),
+        ]),
+        .executableTarget(name: "adam-bench", dependencies: [
+            "Optimizers", "NeuralNetworks", "Datasets",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "OptimizersTests", dependencies: [
+            "Optimizers", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "CLITests", dependencies: ["Datasets"]),
+    ]
+)

@@ -1,0 +1,11 @@
+#ifndef ADAMBENCH_COPENBLAS_SHIM_H
+#define ADAMBENCH_COPENBLAS_SHIM_H
+// OpenBLAS's CBLAS interface plus the OpenBLAS extensions (thread control, core name)
+// and the one LAPACK routine the harness uses (symmetric eigendecomposition for ZCA).
+#include <cblas.h>
+
+void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda,
+             float *w, float *work, const int *lwork, int *iwork, const int *liwork, int *info);
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+             double *w, double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+#endif

@@ -1,0 +1,54 @@
+/// One hyperparameter of one optimizer: its name in specs, what it may be, and its default.
+struct FieldSpec: Sendable {
+    let name: String
+    let domain: FieldDomain
+    let defaultValue: HyperparameterValue
+
+    static func real(_ name: String, _ domain: FieldDomain, _ value: Double) -> FieldSpec {
+        FieldSpec(name: name, domain: domain, defaultValue: .number(value))
+    }
+
+    static func choice(_ name: String, _ options: [String], _ value: String) -> FieldSpec {
+        FieldSpec(name: name, domain: .choice(options), defaultValue: .string(value))
+    }
+
+    static func flag(_ name: String, _ value: Bool) -> FieldSpec {
+        FieldSpec(name: name, domain: .bool, defaultValue: .bool(value))
+    }
+}
+
+extension OptimizerKind {
+    /// Every hyperparameter this optimizer takes, with the catalogue's defaults (issue #3's table).
+    var fields: [FieldSpec] {
+        let lr = { (value: Double) in FieldSpec.real("lr", .nonNegative, value) }
+        let beta1 = FieldSpec.real("beta1", .unitHalfOpen, 0.9)
+        let beta2 = FieldSpec.real("beta2", .unitHalfOpen, 0.999)
+        let epsilon = { (value: Double) in FieldSpec.real("epsilon", .positive, value) }
+        let placement = FieldSpec.choice("epsilon-placement", ["outside", "inside"], "outside")
+        let epsilonMode = FieldSpec.choice("epsilon-mode", AdamRule<Double>.EpsilonMode.allCases.map(\.rawValue), "paper")
+        var specific: [FieldSpec]
+        switch self {
+        case .sgd: specific = [lr(0.01)]
+        case .momentum, .nesterov: specific = [lr(0.01), .real("momentum", .unitHalfOpen, 0.9)]
+        case .adagrad:
+            specific = [lr(0.01), epsilon(1e-10), .real("initial-accumulator", .nonNegative, 0), placement]
+        case .rmsprop: specific = [lr(0.001), .real("rho", .unitHalfOpen, 0.9), epsilon(1e-8), placement]
+        case .adadelta: specific = [lr(1.0), .real("rho", .unitHalfOpen, 0.95), epsilon(1e-6)]
+        case .adam:
+            specific = [lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .flag("bias-correction", true),
+                        .real("beta1-decay", .unitLeftOpen, 1)]
+        case .adamax:
+            specific = [lr(0.002), beta1, beta2, epsilon(1e-8),
+                        .choice("epsilon-placement", ["inside", "outside"], "inside")]
+        case .nadam: specific = [lr(0.002), beta1, beta2, epsilon(1e-8), .real("momentum-decay", .nonNegative, 0.004)]
+        case .amsgrad: specific = [lr(0.001), beta1, beta2, epsilon(1e-8)]
+        case .adamw:
+            specific = [lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .real("weight-decay", .nonNegative, 0.01),
+                        .choice("weight-decay-mode", ["lr-scaled", "unscaled"], "lr-scaled")]
+        }
+        specific.append(.choice("schedule", LearningRateSchedule.allCases.map(\.rawValue), "constant"))
+        specific.append(.flag("average", false))
+        if !hasBeta2 { specific.append(.real("average-decay", .unitHalfOpen, 0.999)) }
+        return specific
+    }
+}
