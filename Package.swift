@@ -3,6 +3,11 @@
 // Module map and dependency direction: ARCHITECTURE.md.
 import PackageDescription
 
+/// Lets square roots in hot loops compile to vector instructions: without it, clang's errno-setting
+/// `sqrtf` (which Swift's `squareRoot()` inlines on Linux) keeps every update loop scalar. Nothing in
+/// AdamBench reads errno. Measured: Adam's step 4.1e8 -> 1.4e9 elements/s (make bench).
+let vectorMath: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+
 let package = Package(
     name: "AdamBench",
     platforms: [.macOS(.v13)],
@@ -21,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure Swift: every update rule, its conventions, presets, schedules and averaging.
-        .target(name: "Optimizers"),
+        .target(name: "Optimizers", swiftSettings: vectorMath),
         // Layers, losses and the paper's models over OpenBLAS.
         .target(name: "NeuralNetworks", dependencies: ["COpenBLAS"]),
         // Locating, verifying (SHA-256) and decoding the paper's datasets.
@@ -37,9 +42,9 @@ let package = Package(
 
         .testTarget(name: "OptimizersTests", dependencies: [
             "Optimizers", .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "CLITests", dependencies: ["Datasets"]),
+        .testTarget(name: "CLITests", dependencies: ["adam-bench"]),
     ]
 )

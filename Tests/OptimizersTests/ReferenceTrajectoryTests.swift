@@ -1,0 +1,61 @@
+import Foundation
+import Optimizers
+import Testing
+
+/// The shared folder (PAPER.md, reference trajectories, the CIFAR-10 stand-in): `ADAMBENCH_SHARED`
+/// when set (CI sets it), else `../shared` beside the repository.
+func sharedFolder() -> URL {
+    if let path = ProcessInfo.processInfo.environment["ADAMBENCH_SHARED"], !path.isEmpty {
+        return URL(fileURLWithPath: path)
+    }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+}
+
+func loadReference(_ url: URL) throws -> (cases: [Trace.Case], expected: [String: [[Double]]]) {
+    let data = try Data(contentsOf: url)
+    let cases = try Trace.parse(data, file: url.lastPathComponent)
+    let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    var expected: [String: [[Double]]] = [:]
+    for c in root["cases"] as! [[String: Any]] {
+        expected[c["id"] as! String] = (c["trajectory"] as! [[Any]]).map { $0.map { ($0 as! NSNumber).doubleValue } }
+    }
+    return (cases, expected)
+}
+
+/// max over steps and coordinates of |x - ref| / (1 + |ref|).
+func worstRelativeError(_ got: [[Double]], _ reference: [[Double]]) -> Double {
+    precondition(got.count == reference.count)
+    var worst = 0.0
+    for (a, b) in zip(got, reference) {
+        precondition(a.count == b.count)
+        for (x, r) in zip(a, b) { worst = max(worst, x.isFinite ? abs(x - r) / (1 + abs(r)) : .infinity) }
+    }
+    return worst
+}
+
+@Suite struct ReferenceTrajectoryTests {
+    static let files = ["shared": sharedFolder().appendingPathComponent("reference/optimizer-trajectories.json"),
+                        "extra": URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                            .appendingPathComponent("Fixtures/optimizer-trajectories-extra.json")]
+
+    @Test(arguments: ["shared", "extra"], Trace.Precision.allCases)
+    func matchesReference(file: String, precision: Trace.Precision) throws {
+        let url = Self.files[file]!
+        #expect(FileManager.default.fileExists(atPath: url.path), "reference file missing: \(url.path) (set ADAMBENCH_SHARED)")
+        let (cases, expected) = try loadReference(url)
+        #expect(cases.count >= 10)
+        let tolerance = precision == .float64 ? 1e-9 : 1e-4
+        for c in cases {
+            let reference = try #require(expected[c.id])
+            let error = worstRelativeError(Trace.trajectory(of: c, precision: precision), reference)
+            #expect(error <= tolerance, "case \(c.id) (\(precision)): worst relative error \(error)")
+        }
+    }
+
+    @Test func everyOptimizerIsCoveredByTheReferences() throws {
+        var kinds = Set<OptimizerKind>()
+        for url in Self.files.values { kinds.formUnion(try loadReference(url).cases.map(\.configuration.kind)) }
+        #expect(kinds == Set(OptimizerKind.allCases))
+    }
+}
