@@ -1,0 +1,60 @@
+# AdamBench — the user's surface. `make help` lists the targets.
+# Every target installs what it needs first (system packages, data, build), so each works alone on a
+# fresh clone.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SHARED_DIR ?= ../shared
+DATA_DIR ?= data
+# A local CIFAR-10 (canonical batches, cifar-10-binary.tar.gz, or the cifar10-jpeg stand-in); by default
+# the stand-in of the shared folder when it is there, else the canonical URL is tried.
+CIFAR10_DIR ?= $(if $(wildcard $(SHARED_DIR)/data/cifar10-jpeg/data_batch_1.bin.gz),$(SHARED_DIR)/data/cifar10-jpeg,)
+PYTHON ?= python3
+SWIFT ?= swift
+BIN := .build/release/adam-bench
+APT_PACKAGES := libopenblas-dev libsqlite3-dev zlib1g-dev pkg-config dataset-fashion-mnist python3 python3-pip
+
+export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
+export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
+
+.PHONY: help deps data build test bench reproduce clean distclean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+deps: ## Install the system packages (apt-get, when root), or print the command to run
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done | tr '\n' ' '); \
+	if [ -n "$${missing// /}" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing > /dev/null || exit 1; \
+	  else \
+	    echo "deps: missing system packages: $$missing"; echo "run: sudo apt-get install -y $$missing"; exit 1; \
+	  fi; \
+	fi
+
+data: deps ## Obtain and verify MNIST, Fashion-MNIST, IMDB and CIFAR-10 under data/ (CIFAR10_DIR=... for a local copy)
+	@$(PYTHON) scripts/fetch_data.py --data-dir "$(DATA_DIR)" $(if $(CIFAR10_DIR),--cifar10-dir "$(CIFAR10_DIR)")
+
+build: deps ## Build adam-bench (release, optimized)
+	@$(SWIFT) build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Applying)' || true
+	@test -x $(BIN) || { echo "build: $(BIN) was not produced"; exit 1; }
+
+test: deps data build ## Run every test: data script, dataset verification, Swift tests
+	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
+	$(BIN) data verify --data-dir "$(DATA_DIR)"
+	$(SWIFT) test -c release
+
+bench: build ## Throughput benchmarks (single thread)
+	$(BIN) bench optimizers
+
+reproduce: deps data build ## Reproduce the paper's experiments (for now: verifies the data; the runner lands with issue #7)
+	$(BIN) data verify --data-dir "$(DATA_DIR)"
+	@echo "reproduce: data verified and adam-bench built; the experiment runner is not in this version yet."
+
+clean: ## Remove build products (keeps data/)
+	rm -rf .build
+
+distclean: clean ## Remove build products and the downloaded data
+	rm -rf "$(DATA_DIR)"
