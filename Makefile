@@ -38,8 +38,7 @@ data: deps ## Obtain and verify MNIST, Fashion-MNIST, IMDB and CIFAR-10 under da
 	@$(PYTHON) scripts/fetch_data.py --data-dir "$(DATA_DIR)" $(if $(CIFAR10_DIR),--cifar10-dir "$(CIFAR10_DIR)")
 
 build: deps ## Build adam-bench (release, optimized)
-	@$(SWIFT) build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Applying)' || true
-	@test -x $(BIN) || { echo "build: $(BIN) was not produced"; exit 1; }
+	@$(SWIFT) build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Applying)'; exit $${PIPESTATUS[0]}
 
 test: deps data build ## Run every test: data script, dataset verification, Swift tests
 	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'

@@ -25,10 +25,12 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Seeded xoshiro256** streams: the only source of randomness (init, shuffling, dropout, noise).
+        .target(name: "DeterministicRandom"),
         // Pure Swift: every update rule, its conventions, presets, schedules and averaging.
         .target(name: "Optimizers", swiftSettings: vectorMath),
         // Layers, losses and the paper's models over OpenBLAS.
-        .target(name: "NeuralNetworks", dependencies: ["COpenBLAS"]),
+        .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "DeterministicRandom"], swiftSettings: vectorMath),
         // Locating, verifying (SHA-256) and decoding the paper's datasets.
         .target(name: "Datasets", dependencies: [
             "CZlib", "COpenBLAS",
@@ -43,7 +45,7 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: [
             "Optimizers", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["Fixtures"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DeterministicRandom"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["adam-bench"]),
     ]

@@ -1,0 +1,30 @@
+/// Element-wise nonlinearities, in place.
+enum Activations {
+    /// y = max(x, 0).
+    static func relu<T: NNScalar>(_ x: UnsafeMutablePointer<T>, count: Int) {
+        for i in 0..<count { x[i] = Swift.max(x[i], 0) }
+    }
+
+    /// dx = dy * [y > 0], in place on dy (y is the ReLU's output).
+    static func reluBackward<T: NNScalar>(_ dy: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, count: Int) {
+        for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : 0 }
+    }
+
+    /// y = softplus(x) = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|); `x` is kept (backward needs it).
+    static func softplus<T: NNScalar>(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, count: Int) {
+        for i in 0..<count {
+            let v = x[i]
+            y[i] = Swift.max(v, 0) + T.log1p(T.exp(-v.magnitude))
+        }
+    }
+
+    /// dx = dy * sigmoid(x), in place on dy.
+    static func softplusBackward<T: NNScalar>(_ dy: UnsafeMutablePointer<T>, input x: UnsafePointer<T>, count: Int) {
+        for i in 0..<count { dy[i] *= sigmoid(x[i]) }
+    }
+
+    @inline(__always)
+    static func sigmoid<T: NNScalar>(_ x: T) -> T {
+        x >= 0 ? 1 / (1 + T.exp(-x)) : { let e = T.exp(x); return e / (1 + e) }()
+    }
+}
