@@ -38,7 +38,7 @@ let package = Package(
             .product(name: "CSV", package: "CSV.swift"),
         ]),
         .executableTarget(name: "adam-bench", dependencies: [
-            "Optimizers", "NeuralNetworks", "Datasets",
+            "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

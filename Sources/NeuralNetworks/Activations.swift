@@ -10,6 +10,11 @@ enum Activations {
         for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : 0 }
     }
 
+    /// dx = dy * mask * [y > 0], in place on dy, where y = mask * relu(x) is the stored output.
+    static func maskedBackward<T: NNScalar>(_ dy: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, mask: UnsafePointer<T>, count: Int) {
+        for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] * mask[i] : 0 }
+    }
+
     /// y = softplus(x) = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|); `x` is kept (backward needs it).
     static func softplus<T: NNScalar>(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, count: Int) {
         for i in 0..<count {

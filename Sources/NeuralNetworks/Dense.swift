@@ -14,11 +14,22 @@ struct Dense<T: NNScalar> {
         bias = layout.add("\(name).bias", shape: [outputs], initialization: .zero)
     }
 
-    func forward(_ x: UnsafePointer<T>, batch: Int, parameters p: UnsafePointer<T>, output y: UnsafeMutablePointer<T>) {
-        let b = p + bias.offset
-        for r in 0..<batch { (y + r * outputs).update(from: b, count: outputs) }
+    /// y = x W + b, then (fused in the same pass over y) ReLU and a dropout mask when given.
+    func forward(_ x: UnsafePointer<T>, batch: Int, parameters p: UnsafePointer<T>, output y: UnsafeMutablePointer<T>,
+                 relu: Bool = false, dropoutMask: UnsafePointer<T>? = nil) {
         T.gemm(transposeA: false, transposeB: false, m: batch, n: outputs, k: inputs, alpha: 1,
-               a: x, lda: inputs, b: p + weight.offset, ldb: outputs, beta: 1, c: y, ldc: outputs)
+               a: x, lda: inputs, b: p + weight.offset, ldb: outputs, beta: 0, c: y, ldc: outputs)
+        let b = p + bias.offset
+        for r in 0..<batch {
+            let row = y + r * outputs
+            switch (relu, dropoutMask) {
+            case (false, _): for j in 0..<outputs { row[j] += b[j] }
+            case (true, nil): for j in 0..<outputs { row[j] = Swift.max(row[j] + b[j], 0) }
+            case (true, let mask?):
+                let m = mask + r * outputs
+                for j in 0..<outputs { row[j] = Swift.max(row[j] + b[j], 0) * m[j] }
+            }
+        }
     }
 
     /// Writes dW and db into `gradients`; writes dx when `inputGradient` is given.

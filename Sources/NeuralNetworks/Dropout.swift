@@ -1,27 +1,43 @@
 import DeterministicRandom
 
 /// Inverted dropout: in training each element is kept with probability 1 - rate and scaled by
-/// 1 / (1 - rate), so evaluation uses the network unchanged. The mask is drawn from the run's
-/// dropout stream, one uniform draw per element in row-major order.
+/// 1 / (1 - rate), so evaluation uses the network unchanged.
+///
+/// Mask draws: each 64-bit output of the run's generator gives two 32-bit uniforms (low half for
+/// element 2i, high half for element 2i+1, in row-major order); an element is dropped when its
+/// uniform is below rate * 2^32.
 struct Dropout<T: NNScalar> {
     let rate: Double
     let mask: Buffer<T>
+    let threshold: UInt32
 
     init(rate: Double, capacity: Int) {
         self.rate = rate
         mask = Buffer(rate > 0 ? capacity : 0)
+        threshold = UInt32(min(rate * 4_294_967_296.0, 4_294_967_295.0))
     }
 
     var isActive: Bool { rate > 0 }
 
+    /// Draws a mask for `count` elements (without applying it).
+    func draw(count: Int, rng: inout Xoshiro256) {
+        guard isActive else { return }
+        let keep = T(1 / (1 - rate)), m = mask.pointer, limit = threshold
+        var i = 0
+        while i < count {
+            let r = rng.next()
+            m[i] = UInt32(truncatingIfNeeded: r) >= limit ? keep : 0
+            if i + 1 < count { m[i + 1] = UInt32(truncatingIfNeeded: r >> 32) >= limit ? keep : 0 }
+            i += 2
+        }
+    }
+
     /// Draws a mask for `count` elements and applies it to `x` in place.
     func apply(_ x: UnsafeMutablePointer<T>, count: Int, rng: inout Xoshiro256) {
         guard isActive else { return }
-        let keep = T(1 / (1 - rate)), m = mask.pointer
-        for i in 0..<count {
-            m[i] = rng.nextUnit() >= rate ? keep : 0
-            x[i] *= m[i]
-        }
+        draw(count: count, rng: &rng)
+        let m = mask.pointer
+        for i in 0..<count { x[i] *= m[i] }
     }
 
     /// dx = dy * mask, in place.

@@ -57,12 +57,14 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         h0.update(from: x, count: batch * sizes[0])
         if let rng { inputDropout.apply(h0, count: batch * sizes[0], rng: &rng.pointee) }
         for (l, layer) in layers.enumerated() {
-            let y = activations[l + 1].pointer
-            layer.forward(activations[l].pointer, batch: batch, parameters: p, output: y)
-            if l < layers.count - 1 {
-                Activations.relu(y, count: batch * sizes[l + 1])
-                if let rng { hiddenDropout[l].apply(y, count: batch * sizes[l + 1], rng: &rng.pointee) }
+            let hidden = l < layers.count - 1
+            var mask: UnsafePointer<T>?
+            if hidden, let rng, hiddenDropout[l].isActive {
+                hiddenDropout[l].draw(count: batch * sizes[l + 1], rng: &rng.pointee)
+                mask = UnsafePointer(hiddenDropout[l].mask.pointer)
             }
+            layer.forward(activations[l].pointer, batch: batch, parameters: p, output: activations[l + 1].pointer,
+                          relu: hidden, dropoutMask: mask)
         }
     }
 
@@ -82,9 +84,13 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
             let dx: UnsafeMutablePointer<T>? = l > 0 ? gradientBuffers[l].pointer : nil
             layers[l].backward(activations[l].pointer, outputGradient: dy, batch: n, parameters: p, gradients: g, inputGradient: dx)
             if let dx {
-                // Through the hidden dropout and ReLU that produced activations[l].
-                hiddenDropout[l - 1].backward(dx, count: n * sizes[l])
-                Activations.reluBackward(dx, output: activations[l].pointer, count: n * sizes[l])
+                // Through the ReLU and dropout that produced activations[l]: since the stored output is
+                // mask * relu(.), it is positive exactly where both pass, and then the factor is the mask.
+                if hiddenDropout[l - 1].isActive {
+                    Activations.maskedBackward(dx, output: activations[l].pointer, mask: hiddenDropout[l - 1].mask.pointer, count: n * sizes[l])
+                } else {
+                    Activations.reluBackward(dx, output: activations[l].pointer, count: n * sizes[l])
+                }
             }
         }
         let penaltyValue = penalty.apply(parameters: p, gradients: g)
