@@ -107,9 +107,17 @@ struct Conv2D<T: NNScalar> {
                   parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>, inputGradient dx: UnsafeMutablePointer<T>?,
                   col: UnsafeMutablePointer<T>) {
         let k = outputChannels
-        let total = batch * pixels * k
-        for i in 0..<total where !(output[i] > 0) { dout[i] = 0 }
-        columnSums(dout, rows: batch * pixels, columns: k, into: g + bias.offset)
+        // Through the ReLU (zero where the output was not positive), summing db on the way.
+        let db = g + bias.offset
+        db.update(repeating: 0, count: k)
+        for r in 0..<(batch * pixels) {
+            let d = dout + r * k, o = output + r * k
+            for j in 0..<k {
+                let v = o[j] > 0 ? d[j] : 0
+                d[j] = v
+                db[j] += v
+            }
+        }
         dx?.update(repeating: 0, count: batch * pixels * inputChannels)
         for start in stride(from: 0, to: batch, by: chunk) {
             let images = start..<min(start + chunk, batch)

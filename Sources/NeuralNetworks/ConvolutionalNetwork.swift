@@ -63,7 +63,7 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
         pooled = pools.map { Buffer(maxBatch * $0.outputsPerImage) }
         argmax = pools.map {
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: maxBatch * $0.outputsPerImage)
-            p.initialize(repeating: 0, count: maxBatch * $0.outputsPerImage)
+            UnsafeMutableRawPointer(p).initializeMemory(as: UInt8.self, repeating: 0, count: maxBatch * $0.outputsPerImage * 4)
             return p
         }
         hidden = Buffer(maxBatch * fullyConnected)
