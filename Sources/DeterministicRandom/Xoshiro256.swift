@@ -33,6 +33,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable, Codable {
 
     public var words: [UInt64] { [state.0, state.1, state.2, state.3] }
 
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = rotl(state.1 &* 5, 7) &* 9
         let t = state.1 << 17
@@ -46,6 +47,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable, Codable {
     }
 
     /// A uniform double in [0, 1) with 53 random bits.
+    @inlinable
     public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// A standard normal draw (Box–Muller, one of the pair; deterministic given the state).
@@ -79,7 +81,8 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable, Codable {
     }
     public func encode(to encoder: Encoder) throws { try words.encode(to: encoder) }
 
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inlinable
+    func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
 #if canImport(Glibc)

@@ -46,15 +46,32 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
         initializeViews(parameters, scheme: scheme, rng: &rng)
     }
 
+    /// The value of nonzero k after dropout (the mask is indexed from the batch's first nonzero).
+    @inline(__always)
+    func input(_ rows: SparseRows<T>, _ k: Int, _ mask: UnsafePointer<T>?) -> T {
+        guard let mask else { return rows.values[k] }
+        return rows.values[k] * mask[k - rows.rowOffsets[0]]
+    }
+
     func forward(_ p: UnsafePointer<T>, rows: SparseRows<T>, batch: Int, mask: UnsafePointer<T>?) {
         let w = p + weight.offset, b = p + bias.offset, z = logits.pointer
         for r in 0..<batch {
             let out = z + r * classes
-            for c in 0..<classes { out[c] = b[c] }
-            for k in rows.rowOffsets[r]..<rows.rowOffsets[r + 1] {
-                let v = mask.map { rows.values[k] * $0[k - rows.rowOffsets[0]] } ?? rows.values[k]
-                let wr = w + Int(rows.columns[k]) * classes
-                for c in 0..<classes { out[c] += v * wr[c] }
+            let range = rows.rowOffsets[r]..<rows.rowOffsets[r + 1]
+            if classes == 2 { // the IMDB case: accumulate in registers
+                var z0 = b[0], z1 = b[1]
+                for k in range {
+                    let v = input(rows, k, mask), wr = w + Int(rows.columns[k]) * 2
+                    z0 += v * wr[0]
+                    z1 += v * wr[1]
+                }
+                out[0] = z0; out[1] = z1
+            } else {
+                for c in 0..<classes { out[c] = b[c] }
+                for k in range {
+                    let v = input(rows, k, mask), wr = w + Int(rows.columns[k]) * classes
+                    for c in 0..<classes { out[c] += v * wr[c] }
+                }
             }
         }
     }
@@ -78,9 +95,9 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
             let d = dz + r * classes
             for c in 0..<classes { db[c] += d[c] }
             for k in rows.rowOffsets[r]..<rows.rowOffsets[r + 1] {
-                let v = mask.map { rows.values[k] * $0[k - first] } ?? rows.values[k]
+                let v = input(rows, k, mask)
                 let gr = dw + Int(rows.columns[k]) * classes
-                for c in 0..<classes { gr[c] += v * d[c] }
+                if classes == 2 { gr[0] += v * d[0]; gr[1] += v * d[1] } else { for c in 0..<classes { gr[c] += v * d[c] } }
             }
         }
         return StepLoss(loss: result.meanLoss, penalty: penalty.apply(parameters: p, gradients: g))

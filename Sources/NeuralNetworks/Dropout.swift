@@ -22,14 +22,21 @@ struct Dropout<T: NNScalar> {
     /// Draws a mask for `count` elements (without applying it).
     func draw(count: Int, rng: inout Xoshiro256) {
         guard isActive else { return }
-        let keep = T(1 / (1 - rate)), m = mask.pointer, limit = threshold
+        let keep = T(1 / (1 - rate)), m = mask.pointer
+        // kept(u) = [u >= threshold] computed without a branch (a 50% branch mispredicts half the
+        // time): u + (2^32 - threshold) carries into bit 32 exactly when u >= threshold.
+        let offset = (UInt64(1) << 32) - UInt64(threshold)
+        @inline(__always) func kept(_ u: UInt64) -> T { T((u & 0xFFFF_FFFF &+ offset) >> 32) * keep }
+        var generator = rng // a local copy stays in registers; written back below
         var i = 0
-        while i < count {
-            let r = rng.next()
-            m[i] = UInt32(truncatingIfNeeded: r) >= limit ? keep : 0
-            if i + 1 < count { m[i + 1] = UInt32(truncatingIfNeeded: r >> 32) >= limit ? keep : 0 }
+        while i + 1 < count {
+            let r = generator.next()
+            m[i] = kept(r)
+            m[i + 1] = kept(r >> 32)
             i += 2
         }
+        if i < count { m[i] = kept(generator.next()) }
+        rng = generator
     }
 
     /// Draws a mask for `count` elements and applies it to `x` in place.
