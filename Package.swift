@@ -46,7 +46,7 @@ let package = Package(
             "Optimizers", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DeterministicRandom"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
         .testTarget(name: "CLITests", dependencies: ["adam-bench"]),
     ]
 )
