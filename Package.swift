@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, zlib1g-dev; `make deps` installs them).
@@ -37,8 +39,21 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
+        // The spec format (YAML), validation with file:line:column messages, scales, run plans and keys.
+        .target(name: "Experiments", dependencies: [
+            "Optimizers", "Datasets", "NeuralNetworks", .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The SQLite results store (GRDB on the system libsqlite3).
+        .target(name: "ResultStore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Training loop, evaluation, divergence, checkpoints/resume, parallel execution, progress.
+        .target(name: "Runner", dependencies: [
+            "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "Datasets", "DeterministicRandom",
+        ]),
         .executableTarget(name: "adam-bench", dependencies: [
-            "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom",
+            "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore", "Runner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -47,6 +62,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DeterministicRandom"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed"]),
         .testTarget(name: "CLITests", dependencies: ["adam-bench"]),
     ]
 )

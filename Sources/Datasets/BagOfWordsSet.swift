@@ -16,4 +16,22 @@ public struct BagOfWordsSet: Sendable {
         for label in labels { counts[Int(label)] += 1 }
         return counts
     }
+
+    /// `n` examples taking each class's first examples in turn (the IMDB splits are sorted by class,
+    /// so a plain prefix would hold one class only), kept in their original order.
+    public func balancedSubset(_ n: Int) -> BagOfWordsSet {
+        guard n < count else { return self }
+        var byClass = [[Int]](repeating: [], count: classCount)
+        for (i, label) in labels.enumerated() { byClass[Int(label)].append(i) }
+        var chosen: [Int] = [], cursor = [Int](repeating: 0, count: classCount)
+        while chosen.count < n {
+            for c in 0..<classCount where chosen.count < n && cursor[c] < byClass[c].count {
+                chosen.append(byClass[c][cursor[c]])
+                cursor[c] += 1
+            }
+        }
+        chosen.sort()
+        return BagOfWordsSet(name: name, features: features.rows(chosen), labels: chosen.map { labels[$0] }, classCount: classCount,
+                             vocabulary: vocabulary, fingerprint: Fingerprint.combine([("subset", String(n)), ("source", fingerprint)]))
+    }
 }

@@ -59,6 +59,17 @@ public struct DatasetCatalog: Sendable {
         return entries
     }
 
+    /// The dataset's fingerprint from its expected checksums (no hashing): SHA-256 over the
+    /// "file  sha256" lines; nil when a checksum is unknown (canonical CIFAR-10 before `make data`).
+    public func declaredFingerprint(_ name: DatasetName) -> String? {
+        var files: [(name: String, sha256: String)] = []
+        for file in name.files {
+            guard let sha = expectedChecksum(name, file: file) else { return nil }
+            files.append((file, sha))
+        }
+        return Fingerprint.combine(files)
+    }
+
     /// Hashes every file of `name` (decompressed content) and compares with the expected checksum.
     /// Throws a `DatasetError` naming the first file that is missing or does not match.
     public func verifyChecksums(_ name: DatasetName) throws {

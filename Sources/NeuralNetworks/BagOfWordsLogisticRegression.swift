@@ -109,4 +109,7 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
         forward(p, rows: batch.sparse!, batch: batch.count, mask: nil)
         return SoftmaxCrossEntropy.evaluate(logits.pointer, labels: batch.labels, batch: batch.count, classes: classes, gradient: nil)
     }
+
+    public func penalty(parameters p: UnsafePointer<T>) -> Double { penalty.value(parameters: p) }
+    public var isClassifier: Bool { true }
 }

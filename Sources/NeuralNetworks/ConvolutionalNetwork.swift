@@ -148,4 +148,7 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
         forward(p, batch.dense!, batch: batch.count, rng: nil)
         return SoftmaxCrossEntropy.evaluate(logits.pointer, labels: batch.labels, batch: batch.count, classes: classes, gradient: nil)
     }
+
+    public func penalty(parameters p: UnsafePointer<T>) -> Double { penalty.value(parameters: p) }
+    public var isClassifier: Bool { true }
 }

@@ -105,4 +105,7 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         return SoftmaxCrossEntropy.evaluate(activations[layers.count].pointer, labels: batch.labels, batch: batch.count,
                                             classes: sizes.last!, gradient: nil)
     }
+
+    public func penalty(parameters p: UnsafePointer<T>) -> Double { penalty.value(parameters: p) }
+    public var isClassifier: Bool { true }
 }

@@ -114,4 +114,7 @@ public final class VariationalAutoencoder<T: NNScalar>: Model {
         result.count = batch.count
         return result
     }
+
+    public func penalty(parameters p: UnsafePointer<T>) -> Double { 0 }
+    public var isClassifier: Bool { false }
 }

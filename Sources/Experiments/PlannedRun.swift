@@ -1,0 +1,53 @@
+import Datasets
+import Optimizers
+
+/// One run: one (optimizer setting, seed) of one spec at one scale, with its content-hash key.
+public struct PlannedRun: Sendable, Hashable {
+    public let experiment: String
+    public let scale: String
+    public let label: String
+    public let configuration: OptimizerConfiguration
+    /// The grid point as written (the hyperparameters that vary or were given explicitly).
+    public let setting: [String: HyperparameterValue]
+    public let seed: UInt64
+    public let model: ModelSpec
+    public let data: DataSpec
+    public let training: TrainingSpec
+    public let datasetFingerprint: String
+    public let key: String
+
+    /// Training examples this run sees per epoch (nil subset = the full split).
+    public var epochs: Int { training.epochs }
+
+    /// Relative work: forward+backward FLOPs over the epochs plus the evaluation passes, in FLOP.
+    public func estimatedFLOPs(trainExamples: Int, testExamples: Int) -> Double {
+        let perExample = model.approximateForwardFLOPs(dataset: data.dataset)
+        let train = Double(min(training.trainingSubset ?? trainExamples, trainExamples))
+        let test = Double(min(training.testSubset ?? testExamples, testExamples))
+        return Double(training.epochs) * (3 * perExample * train + perExample * (train + test)) + perExample * (train + test)
+    }
+}
+
+extension ModelSpec {
+    /// Forward FLOPs per example (multiply-add = 2), for cost estimates and scheduling.
+    public func approximateForwardFLOPs(dataset: DatasetName) -> Double {
+        switch kind {
+        case .logisticRegression: return 2 * 784 * 10
+        case .bowLogisticRegression: return 2 * 130 * 2 * 10 // about 130 present words; sparse access costs more
+        case .mlp:
+            let sizes = [784] + hidden + [10]
+            return zip(sizes, sizes.dropFirst()).reduce(0) { $0 + 2 * Double($1.0 * $1.1) }
+        case .vae:
+            let h = Double(hidden.first ?? 500), z = Double(latent)
+            return 2 * (784 * h + h * 2 * z + z * h + h * 784)
+        case .cnn:
+            var (size, c, total) = (32, 3, 0.0)
+            for k in channels {
+                total += 2 * Double(size * size * 25 * c * k)
+                size /= 2
+                c = k
+            }
+            return total + 2 * Double(size * size * c * fullyConnected) + 2 * Double(fullyConnected * 10)
+        }
+    }
+}

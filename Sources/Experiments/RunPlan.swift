@@ -1,0 +1,92 @@
+import Crypto
+import Datasets
+import Foundation
+import Optimizers
+
+/// Expands a spec at a scale into runs: for each optimizer entry (filtered by the scale), the
+/// cartesian product of its grid axes (scale grids replace the spec's axes of the same name),
+/// times the seeds. Runs are listed in spec order: entry, grid point, seed.
+public enum RunPlan {
+    /// Bump when a change to the numerics changes results (models, optimizers, data pipeline): every
+    /// run key changes with it, so stored curves are never mistaken for the new code's.
+    public static let numericsVersion = 1
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The spec's protocol with the scale's overrides applied.
+    public static func training(_ spec: ExperimentSpec, scale: String) throws -> (TrainingSpec, ScaleProfile) {
+        guard let profile = spec.scales[scale] ?? (scale == "paper" ? ScaleProfile() : nil) else {
+            throw Failure(description: "\(spec.sourcePath): scale '\(scale)' is not defined; the spec defines \(spec.scales.keys.sorted().joined(separator: ", "))" + (spec.scales["paper"] == nil ? " (and paper, the spec's own protocol)" : ""))
+        }
+        var training = spec.training
+        if let e = profile.epochs { training.epochs = e }
+        if let s = profile.seeds { training.seeds = s }
+        if let t = profile.trainingSubset { training.trainingSubset = t }
+        if let t = profile.testSubset { training.testSubset = t }
+        return (training, profile)
+    }
+
+    public static func runs(_ spec: ExperimentSpec, scale: String, datasetFingerprint: String) throws -> [PlannedRun] {
+        let (training, profile) = try training(spec, scale: scale)
+        var runs: [PlannedRun] = []
+        for entry in spec.optimizers where profile.optimizers?.contains(entry.label) ?? true {
+            var effective = entry
+            if let replacements = profile.grids[entry.label] {
+                for axis in replacements {
+                    if let i = effective.grid.firstIndex(where: { $0.name == axis.name }) { effective.grid[i] = axis } else { effective.grid.append(axis) }
+                }
+            }
+            for setting in effective.settings() {
+                let configuration: OptimizerConfiguration
+                do { configuration = try OptimizerConfiguration(name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue) }
+                catch { throw Failure(description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)") }
+                for seed in training.seeds {
+                    let key = runKey(spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training, datasetFingerprint: datasetFingerprint)
+                    runs.append(PlannedRun(experiment: spec.name, scale: scale, label: entry.label, configuration: configuration, setting: setting,
+                                           seed: seed, model: spec.model, data: spec.data, training: training,
+                                           datasetFingerprint: datasetFingerprint, key: key))
+                }
+            }
+        }
+        return runs
+    }
+
+    /// The run key: SHA-256 of canonical JSON (sorted keys) holding everything that determines the
+    /// curve — numerics version, experiment name, optimizer label and kind with every resolved
+    /// hyperparameter, seed, model, data and preprocessing, the effective training protocol (epochs,
+    /// batch size, subsets, logging interval, divergence threshold), and the dataset's fingerprint.
+    /// The scale's *name* is not part of it: two scales that amount to the same protocol share runs.
+    public static func runKey(spec: ExperimentSpec, label: String, configuration: OptimizerConfiguration, seed: UInt64,
+                              training: TrainingSpec, datasetFingerprint: String) -> String {
+        struct Identity: Encodable {
+            let numerics: Int
+            let experiment: String
+            let label: String
+            let optimizer: String
+            let hyperparameters: [String: HyperparameterValue]
+            let seed: UInt64
+            let model: ModelSpec
+            let data: DataSpec
+            let epochs: Int, batchSize: Int, trainingSubset: Int?, testSubset: Int?, logEvery: Int, divergenceThreshold: Double
+            let datasetFingerprint: String
+        }
+        let identity = Identity(numerics: numericsVersion, experiment: spec.name, label: label, optimizer: configuration.kind.rawValue,
+                                hyperparameters: configuration.values, seed: seed, model: spec.model, data: spec.data,
+                                epochs: training.epochs, batchSize: training.batchSize, trainingSubset: training.trainingSubset,
+                                testSubset: training.testSubset, logEvery: training.logEvery, divergenceThreshold: training.divergenceThreshold,
+                                datasetFingerprint: datasetFingerprint)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(identity)) ?? Data()
+        return SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The canonical JSON of a setting (sorted keys), as stored and printed.
+    public static func compactJSON(_ values: [String: HyperparameterValue]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(values)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}

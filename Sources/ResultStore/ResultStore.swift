@@ -1,0 +1,274 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The SQLite results database (GRDB on the system libsqlite3, WAL): experiments, runs, metrics and
+/// checkpoints. Safe to share between threads and between processes: writes are serialized by SQLite
+/// (with a generous busy timeout), run claims are atomic, and readers never block writers.
+public final class ResultStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path`. Refuses a file that is not SQLite, a
+    /// SQLite database that is not ours, and one written by a newer AdamBench (unknown migrations).
+    public init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StoreError("\(path): the folder \(folder.path) does not exist; expected an existing, writable folder")
+        }
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists, let handle = FileHandle(forReadingAtPath: path) {
+            let header = handle.readData(ofLength: 16)
+            try? handle.close()
+            if !header.isEmpty && header != Data("SQLite format 3\u{0}".utf8) {
+                throw StoreError("\(path): not a SQLite database; expected an AdamBench results database (or a new path)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(60)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError("\(path): cannot open the database (\(error)); expected a writable SQLite file")
+        }
+        let migrator = StoreSchema.migrator
+        try pool.write { db in
+            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            if applicationID != StoreSchema.applicationID && !tables.isEmpty {
+                throw StoreError("\(path): this SQLite database is not an AdamBench results database (application_id \(applicationID), tables \(tables.prefix(5).joined(separator: ", "))); refusing to modify it")
+            }
+            if try migrator.hasBeenSuperseded(db) {
+                let known = Set(migrator.migrations)
+                let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
+                throw StoreError("\(path): written by a newer AdamBench (schema migrations \(unknown.joined(separator: ", ")) are unknown to this version); upgrade adam-bench to read it")
+            }
+        }
+        do { try migrator.migrate(pool) } catch {
+            throw StoreError("\(path): cannot create the schema (\(error))")
+        }
+    }
+
+    // MARK: experiments and runs
+
+    /// Records (or updates) an experiment's spec; returns its id.
+    @discardableResult
+    public func registerExperiment(name: String, title: String, specPath: String, specText: String) throws -> Int64 {
+        let sha = SHA256.hash(data: Data(specText.utf8)).map { String(format: "%02x", $0) }.joined()
+        return try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO experiments (name, title, spec_path, spec_text, spec_sha256, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET title = excluded.title, spec_path = excluded.spec_path,
+                    spec_text = excluded.spec_text, spec_sha256 = excluded.spec_sha256, updated_at = excluded.updated_at
+                """, arguments: [name, title, specPath, specText, sha, Self.timestamp()])
+            return try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])!
+        }
+    }
+
+    /// Adds the runs not yet known (by key); existing runs keep their status and results.
+    public func ensureRuns(_ runs: [NewRun]) throws {
+        try pool.write { db in
+            for run in runs {
+                guard let experimentID = try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [run.experiment]) else {
+                    throw StoreError("\(path): experiment \(run.experiment) is not registered")
+                }
+                try db.execute(sql: """
+                    INSERT INTO runs (run_key, experiment_id, scale, label, optimizer, setting_json, conventions_json, model_json,
+                        data_json, training_json, dataset, dataset_sha256, seed, epochs_planned, estimated_flops)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(run_key) DO NOTHING
+                    """, arguments: [run.key, experimentID, run.scale, run.label, run.optimizer, run.settingJSON, run.conventionsJSON,
+                                     run.modelJSON, run.dataJSON, run.trainingJSON, run.dataset, run.datasetSHA256,
+                                     Int64(bitPattern: run.seed), run.epochsPlanned, run.estimatedFLOPs])
+            }
+        }
+    }
+
+    /// Puts runs back to pending and deletes their metrics and checkpoints (`--force`).
+    public func reset(keys: [String]) throws {
+        try pool.write { db in
+            for key in keys {
+                try db.execute(sql: "DELETE FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)", arguments: [key])
+                try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)", arguments: [key])
+                try db.execute(sql: """
+                    UPDATE runs SET status = 'pending', epochs_completed = 0, steps_completed = 0, diverged_step = NULL,
+                        last_finite_loss = NULL, error_text = NULL, owner = NULL, heartbeat_at = NULL, started_at = NULL,
+                        finished_at = NULL, train_seconds = 0, notes_json = NULL WHERE run_key = ?
+                    """, arguments: [key])
+            }
+        }
+    }
+
+    /// Atomically claims the most expensive runnable run among `keys`: pending or failed, or running
+    /// under an owner that `isStale` says is gone (a killed process). Returns nil when none is left.
+    public func claimNext(keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool) throws -> RunRecord? {
+        try pool.writeWithoutTransaction { db in
+            var claimed: RunRecord?
+            try db.inTransaction(.immediate) {
+                let candidates = try Row.fetchAll(db, sql: """
+                    SELECT id, run_key, status, owner, heartbeat_at FROM runs
+                    WHERE status IN ('pending', 'failed', 'running') ORDER BY estimated_flops DESC, id
+                    """)
+                for row in candidates {
+                    let key: String = row["run_key"]
+                    guard keys.contains(key) else { continue }
+                    let status: String = row["status"]
+                    if status == "running" && !isStale(row["owner"], row["heartbeat_at"]) { continue }
+                    let id: Int64 = row["id"]
+                    try db.execute(sql: """
+                        UPDATE runs SET status = 'running', owner = ?, heartbeat_at = ?, started_at = COALESCE(started_at, ?)
+                        WHERE id = ?
+                        """, arguments: [owner, Date().timeIntervalSince1970, Self.timestamp(), id])
+                    claimed = try Self.fetchRuns(db, whereClause: "r.id = ?", arguments: [id]).first
+                    break
+                }
+                return .commit
+            }
+            return claimed
+        }
+    }
+
+    /// Records an epoch's metrics, progress and checkpoint in one transaction: after a crash, the
+    /// database holds either all of the epoch or none of it.
+    public func recordEpoch(runID: Int64, metrics: [MetricPoint], epochsCompleted: Int, stepsCompleted: Int,
+                            trainSeconds: Double, checkpoint: Checkpoint?) throws {
+        try pool.write { db in
+            try Self.insert(metrics, runID: runID, db: db)
+            try db.execute(sql: "UPDATE runs SET epochs_completed = ?, steps_completed = ?, train_seconds = ?, heartbeat_at = ? WHERE id = ?",
+                           arguments: [epochsCompleted, stepsCompleted, trainSeconds, Date().timeIntervalSince1970, runID])
+            if let c = checkpoint {
+                try db.execute(sql: """
+                    INSERT INTO checkpoints (run_id, epoch, step, parameters, optimizer_state, rng_state, train_seconds, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(run_id) DO UPDATE SET epoch = excluded.epoch, step = excluded.step, parameters = excluded.parameters,
+                        optimizer_state = excluded.optimizer_state, rng_state = excluded.rng_state,
+                        train_seconds = excluded.train_seconds, created_at = excluded.created_at
+                    """, arguments: [runID, c.epoch, c.step, Data(c.parameters), Data(c.optimizerState), c.rngState, c.trainSeconds, Self.timestamp()])
+            }
+        }
+    }
+
+    static func insert(_ metrics: [MetricPoint], runID: Int64, db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO metrics (run_id, name, step, epoch, value, nonfinite, wall_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(run_id, name, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value,
+                nonfinite = excluded.nonfinite, wall_seconds = excluded.wall_seconds
+            """)
+        for m in metrics {
+            let (value, nonfinite) = m.stored
+            try statement.execute(arguments: [runID, m.name, m.step, m.epoch, value, nonfinite, m.wallSeconds])
+        }
+    }
+
+    /// Inserts metrics in one transaction (benchmarks; the runner uses `recordEpoch`).
+    public func insertMetrics(_ metrics: [MetricPoint], runID: Int64) throws {
+        try pool.write { db in try Self.insert(metrics, runID: runID, db: db) }
+    }
+
+    /// Ends a run: completed, diverged (with the step and last finite loss) or failed (with the error).
+    public func finish(runID: Int64, status: RunRecord.Status, divergedStep: Int? = nil, lastFiniteLoss: Double? = nil,
+                       errorText: String? = nil, provenanceJSON: String? = nil, notesJSON: String? = nil) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, diverged_step = ?, last_finite_loss = ?, error_text = ?, finished_at = ?, owner = NULL,
+                    provenance_json = COALESCE(?, provenance_json), notes_json = COALESCE(?, notes_json) WHERE id = ?
+                """, arguments: [status.rawValue, divergedStep, lastFiniteLoss, errorText, Self.timestamp(), provenanceJSON, notesJSON, runID])
+            if status != .failed { try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID]) }
+        }
+    }
+
+    /// Gives a claimed run back (interrupted): it stays resumable from its checkpoint.
+    public func release(runID: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE id = ? AND status = 'running'", arguments: [runID])
+        }
+    }
+
+    public func setProvenance(runID: Int64, json: String) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE runs SET provenance_json = ? WHERE id = ?", arguments: [json, runID]) }
+    }
+
+    public func heartbeat(runID: Int64) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, runID]) }
+    }
+
+    // MARK: reading
+
+    public func checkpoint(runID: Int64) throws -> Checkpoint? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ?", arguments: [runID]) else { return nil }
+            let parameters: Data = row["parameters"], state: Data = row["optimizer_state"]
+            return Checkpoint(epoch: row["epoch"], step: row["step"], parameters: [UInt8](parameters), optimizerState: [UInt8](state),
+                              rngState: row["rng_state"], trainSeconds: row["train_seconds"])
+        }
+    }
+
+    public func runs(experiment: String? = nil) throws -> [RunRecord] {
+        try pool.read { db in
+            if let experiment { return try Self.fetchRuns(db, whereClause: "e.name = ?", arguments: [experiment]) }
+            return try Self.fetchRuns(db, whereClause: "1", arguments: [])
+        }
+    }
+
+    public func runs(keys: [String]) throws -> [RunRecord] {
+        try pool.read { db in
+            try keys.compactMap { try Self.fetchRuns(db, whereClause: "r.run_key = ?", arguments: [$0]).first }
+        }
+    }
+
+    public func experiments() throws -> [(name: String, title: String, specText: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, title, spec_text FROM experiments ORDER BY name").map { ($0["name"], $0["title"], $0["spec_text"]) }
+        }
+    }
+
+    /// A run's metrics in canonical order: by name, then step.
+    public func metrics(runID: Int64, name: String? = nil) throws -> [MetricPoint] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT name, step, epoch, value, nonfinite, wall_seconds FROM metrics WHERE run_id = ?"
+                                        + (name == nil ? "" : " AND name = ?") + " ORDER BY name, step",
+                                        arguments: name == nil ? [runID] : [runID, name!])
+            return rows.map { MetricPoint(name: $0["name"], step: $0["step"], epoch: $0["epoch"],
+                                          value: MetricPoint.value(stored: $0["value"], nonfinite: $0["nonfinite"]), wallSeconds: $0["wall_seconds"]) }
+        }
+    }
+
+    /// SHA-256 over the run's metrics in canonical order (name, then step): for each point, the
+    /// name's UTF-8 bytes and a 0 byte, the step as a little-endian Int64, and the value's IEEE-754
+    /// bit pattern as a little-endian UInt64 (NaN as the canonical quiet NaN 0x7FF8000000000000).
+    /// Wall-clock times are not part of it.
+    public func curveHash(runID: Int64) throws -> String {
+        var hasher = SHA256()
+        for m in try metrics(runID: runID) {
+            hasher.update(data: Array(m.name.utf8) + [0])
+            withUnsafeBytes(of: Int64(m.step).littleEndian) { hasher.update(bufferPointer: $0) }
+            let bits: UInt64 = m.value.isNaN ? 0x7FF8_0000_0000_0000 : m.value.bitPattern
+            withUnsafeBytes(of: bits.littleEndian) { hasher.update(bufferPointer: $0) }
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func fetchRuns(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [RunRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT r.*, e.name AS experiment_name FROM runs r JOIN experiments e ON e.id = r.experiment_id
+            WHERE \(whereClause) ORDER BY r.id
+            """, arguments: arguments).map { row in
+            RunRecord(id: row["id"], key: row["run_key"], experiment: row["experiment_name"], scale: row["scale"], label: row["label"],
+                      optimizer: row["optimizer"], settingJSON: row["setting_json"], conventionsJSON: row["conventions_json"],
+                      modelJSON: row["model_json"], dataJSON: row["data_json"], trainingJSON: row["training_json"],
+                      dataset: row["dataset"], datasetSHA256: row["dataset_sha256"], seed: UInt64(bitPattern: row["seed"]),
+                      epochsPlanned: row["epochs_planned"], estimatedFLOPs: row["estimated_flops"],
+                      status: RunRecord.Status(rawValue: row["status"]) ?? .failed, epochsCompleted: row["epochs_completed"],
+                      stepsCompleted: row["steps_completed"], divergedStep: row["diverged_step"], lastFiniteLoss: row["last_finite_loss"],
+                      errorText: row["error_text"], owner: row["owner"], trainSeconds: row["train_seconds"], provenanceJSON: row["provenance_json"])
+        }
+    }
+
+    static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+}

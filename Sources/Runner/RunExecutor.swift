@@ -1,0 +1,141 @@
+import Datasets
+import Experiments
+import Foundation
+import NeuralNetworks
+import ResultStore
+
+/// Runs a plan's runs side by side on `jobs` worker threads, each with single-threaded OpenBLAS.
+///
+/// Workers claim runs from the store one at a time (most expensive first), so several processes on
+/// the same database split the work; a run claimed by a process that no longer exists on this host
+/// (killed) is reclaimed and resumes from its checkpoint. A failure in one run marks it `failed`
+/// with the error and the others go on. Cancellation (Ctrl-C) releases the runs in progress; their
+/// last checkpoints stay, so the next invocation resumes them.
+public final class RunExecutor: @unchecked Sendable {
+    public struct Summary: Sendable {
+        public var completed = 0, diverged = 0, failed = 0, interrupted = 0
+        public var failures: [(key: String, message: String)] = []
+    }
+
+    let store: ResultStore
+    let provider: DataProvider
+    let jobs: Int
+    let cancellation: Cancellation
+    let progress: ProgressReporter
+    let provenance: Provenance
+    let owner: String
+
+    public init(store: ResultStore, provider: DataProvider, jobs: Int, cancellation: Cancellation, progress: ProgressReporter) {
+        self.store = store
+        self.provider = provider
+        self.jobs = max(1, jobs)
+        self.cancellation = cancellation
+        self.progress = progress
+        provenance = Provenance.collect(numericsVersion: RunPlan.numericsVersion)
+        owner = "\(ProcessInfo.processInfo.hostName):\(getpid())"
+    }
+
+    /// Whether a run's recorded owner is gone: a process of this host that no longer exists, or an
+    /// owner on another host silent for over an hour.
+    static func isStale(owner: String?, heartbeat: Double?) -> Bool {
+        guard let owner else { return true }
+        let parts = owner.split(separator: ":")
+        if parts.count == 2, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]) {
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
+        return Date().timeIntervalSince1970 - (heartbeat ?? 0) > 3600
+    }
+
+    /// Executes every runnable run of `plans` (keyed by run key) and returns what happened.
+    public func execute(_ plans: [String: PlannedRun]) -> Summary {
+        BLASThreads.set(1)
+        let keys = Set(plans.keys)
+        let collector = SummaryCollector()
+        let group = DispatchGroup()
+        for worker in 0..<jobs {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                while !cancellation.isCancelled {
+                    let claimed: RunRecord?
+                    do { claimed = try store.claimNext(keys: keys, owner: owner, isStale: { Self.isStale(owner: $0, heartbeat: $1) }) }
+                    catch {
+                        collector.record(key: "-", .failure(error))
+                        return
+                    }
+                    guard let run = claimed, let plan = plans[run.key] else { return }
+                    collector.record(key: run.key, execute(run, plan, worker: worker))
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+        return collector.summary
+    }
+
+    func execute(_ run: RunRecord, _ plan: PlannedRun, worker: Int) -> Result<RunOutcome, Error> {
+        let name = "\(plan.experiment) \(plan.label) \(RunPlan.compactJSON(plan.setting)) seed \(plan.seed)"
+        progress.started(key: run.key, name: name, epochs: plan.training.epochs, resumedAt: run.epochsCompleted)
+        do {
+            let data = try provider.data(for: plan.data, training: plan.training)
+            var recorded = provenance
+            recorded.host = provenance.host
+            let extra = ProvenanceRecord(base: recorded, datasetSHA256: plan.datasetFingerprint, splits: data.fingerprints,
+                                         whitening: provider.whiteningFingerprint(for: plan.data, training: plan.training),
+                                         tokenizer: plan.data.dataset == .imdb ? Tokenizer.description : nil)
+            try store.setProvenance(runID: run.id, json: extra.json)
+            let training = TrainingRun(run: run, plan: plan, data: data, store: store, cancellation: cancellation) { [progress] epoch, loss in
+                progress.epochFinished(key: run.key, epoch: epoch, loss: loss)
+            }
+            let outcome = try training.execute()
+            switch outcome {
+            case .completed: try store.finish(runID: run.id, status: .completed)
+            case .diverged(let step, let last): try store.finish(runID: run.id, status: .diverged, divergedStep: step, lastFiniteLoss: last)
+            case .interrupted: try store.release(runID: run.id)
+            }
+            progress.finished(key: run.key, outcome: outcome)
+            return .success(outcome)
+        } catch {
+            try? store.finish(runID: run.id, status: .failed, errorText: "\(error)")
+            progress.failed(key: run.key, message: "\(error)")
+            return .failure(error)
+        }
+    }
+}
+
+/// Tallies outcomes from the worker threads.
+final class SummaryCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = RunExecutor.Summary()
+
+    var summary: RunExecutor.Summary {
+        lock.lock(); defer { lock.unlock() }
+        return value
+    }
+
+    func record(key: String, _ outcome: Result<RunOutcome, Error>) {
+        lock.lock(); defer { lock.unlock() }
+        switch outcome {
+        case .success(.completed): value.completed += 1
+        case .success(.diverged): value.diverged += 1
+        case .success(.interrupted): value.interrupted += 1
+        case .failure(let error): value.failed += 1; value.failures.append((key, "\(error)"))
+        }
+    }
+}
+
+/// The provenance stored with a run: the process's plus the exact data it used.
+struct ProvenanceRecord: Encodable {
+    let base: Provenance
+    let datasetSHA256: String
+    let splits: [String: String]
+    let whitening: String?
+    let tokenizer: String?
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+}

@@ -1,0 +1,199 @@
+import DeterministicRandom
+import Experiments
+import Foundation
+import NeuralNetworks
+import Optimizers
+import ResultStore
+
+/// Trains one run end to end, resuming from its checkpoint when it has one.
+///
+/// Protocol (PAPER.md §2): all optimizers with the same seed share the initialization (stream
+/// "init") and the batch order (stream "shuffle": one permutation per epoch); dropout masks and VAE
+/// noise come from stream "dropout". Every epoch: minibatch steps (the last batch may be smaller),
+/// then a full evaluation pass in eval mode (no dropout) over the training and test sets, and one
+/// transaction recording the epoch's metrics with a checkpoint. Epoch 0 is the evaluation before the
+/// first step. With temporal averaging on, evaluations use the averaged parameters.
+///
+/// Metrics: `train_loss` (without the L2 term), `objective` (with it), `train_accuracy`, `test_loss`,
+/// `test_accuracy` at epoch ends (step = steps so far); `minibatch_loss_mean` (the epoch's running
+/// mean of minibatch losses, as trained: with dropout); `minibatch_loss` every `log-every` steps.
+/// Divergence: a NaN/infinite minibatch or evaluation loss, or one above `divergence-threshold`,
+/// stops the run as diverged at that step (its metrics so far are kept).
+final class TrainingRun {
+    let run: RunRecord
+    let plan: PlannedRun
+    let data: TrainingData
+    let store: ResultStore
+    let cancellation: Cancellation
+    let progress: (_ epoch: Int, _ loss: Double) -> Void
+
+    init(run: RunRecord, plan: PlannedRun, data: TrainingData, store: ResultStore, cancellation: Cancellation,
+         progress: @escaping (Int, Double) -> Void) {
+        self.run = run; self.plan = plan; self.data = data; self.store = store; self.cancellation = cancellation; self.progress = progress
+    }
+
+    var evaluationBatch: Int { plan.model.kind == .cnn ? plan.training.batchSize : max(plan.training.batchSize, 1000) }
+
+    func execute() throws -> RunOutcome {
+        let training = plan.training
+        let batchSize = training.batchSize
+        var maxNonzeros = 1
+        if case .bagOfWords(let train, let test) = data {
+            maxNonzeros = max(BatchAssembler.maxNonzeros(train, batch: max(batchSize, evaluationBatch)),
+                              BatchAssembler.maxNonzeros(test, batch: evaluationBatch))
+        }
+        let capacity = max(batchSize, evaluationBatch)
+        let model = ModelFactory.make(plan.model, data: data, maxBatch: capacity, maxNonzeros: maxNonzeros)
+        let assembler = BatchAssembler(capacity: capacity, features: ModelFactory.featureCount(data), maxNonzeros: maxNonzeros)
+        let n = model.layout.count
+        var parameters = [Float](repeating: 0, count: n)
+        var gradients = [Float](repeating: 0, count: n)
+        var averaged = [Float](repeating: 0, count: plan.configuration.averages ? n : 0)
+        let optimizer = Optimizer<Float>(plan.configuration, parameterCount: n)
+        var shuffle = Xoshiro256(seed: plan.seed, stream: "shuffle")
+        var noise = Xoshiro256(seed: plan.seed, stream: "dropout")
+        var epoch = 0
+        var trainSeconds = 0.0
+
+        if let checkpoint = try store.checkpoint(runID: run.id) {
+            guard checkpoint.parameters.count == n * 4 else {
+                throw RunnerError("run \(run.key.prefix(12)): checkpoint holds \(checkpoint.parameters.count / 4) parameters, the model has \(n)")
+            }
+            parameters = checkpoint.parameters.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            try optimizer.restore(OptimizerState<Float>(serialized: Data(checkpoint.optimizerState)))
+            let streams = try JSONDecoder().decode([String: Xoshiro256].self, from: Data(checkpoint.rngState.utf8))
+            guard let s = streams["shuffle"], let d = streams["dropout"] else { throw RunnerError("run \(run.key.prefix(12)): checkpoint lacks generator states") }
+            shuffle = s; noise = d
+            epoch = checkpoint.epoch
+            trainSeconds = checkpoint.trainSeconds
+        } else {
+            var initRNG = Xoshiro256(seed: plan.seed, stream: "init")
+            parameters.withUnsafeMutableBufferPointer { model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG) }
+            let metrics = evaluate(model, parameters: parameters, averaged: &averaged, optimizer: optimizer, assembler: assembler, epoch: 0, step: 0, seconds: 0)
+            if let divergence = divergence(in: metrics, step: 0) {
+                try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
+                return divergence
+            }
+            try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0,
+                                  checkpoint: try checkpointData(epoch: 0, step: 0, parameters: parameters, optimizer: optimizer,
+                                                                 shuffle: shuffle, noise: noise, trainSeconds: 0))
+        }
+
+        let examples = data.trainCount
+        let batchesPerEpoch = (examples + batchSize - 1) / batchSize
+        var lastFinite: Double? = nil
+        while epoch < training.epochs {
+            if cancellation.isCancelled { return .interrupted }
+            let order = shuffle.permutation(examples)
+            var metrics: [MetricPoint] = []
+            var lossSum = 0.0
+            let start = DispatchTime.now().uptimeNanoseconds
+            for b in 0..<batchesPerEpoch {
+                if cancellation.isCancelled { return .interrupted }
+                let indices = order[(b * batchSize)..<min((b + 1) * batchSize, examples)]
+                let step = optimizer.step + 1
+                let loss = parameters.withUnsafeMutableBufferPointer { p in
+                    gradients.withUnsafeMutableBufferPointer { g in
+                        let result = batch(assembler, indices) { model.trainingStep(parameters: p.baseAddress!, gradients: g.baseAddress!, batch: $0, rng: &noise) }
+                        optimizer.step(parameters: p, gradients: UnsafeBufferPointer(g))
+                        return result.loss
+                    }
+                }
+                lossSum += loss
+                let elapsed = trainSeconds + Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+                let fractionalEpoch = Double(epoch) + Double(b + 1) / Double(batchesPerEpoch)
+                let diverging = !loss.isFinite || loss > training.divergenceThreshold
+                if diverging || (training.logEvery > 0 && step % training.logEvery == 0) {
+                    metrics.append(MetricPoint(name: MetricPoint.minibatchLoss, step: step, epoch: fractionalEpoch, value: loss, wallSeconds: elapsed))
+                }
+                if diverging {
+                    try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: elapsed, checkpoint: nil)
+                    return .diverged(step: step, lastFiniteLoss: lastFinite)
+                }
+                lastFinite = loss
+            }
+            trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            epoch += 1
+            let step = optimizer.step
+            metrics.append(MetricPoint(name: MetricPoint.minibatchLossMean, step: step, epoch: Double(epoch), value: lossSum / Double(batchesPerEpoch), wallSeconds: trainSeconds))
+            let evaluation = evaluate(model, parameters: parameters, averaged: &averaged, optimizer: optimizer, assembler: assembler,
+                                      epoch: epoch, step: step, seconds: trainSeconds)
+            metrics += evaluation
+            if let divergence = divergence(in: evaluation, step: step) {
+                try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds, checkpoint: nil)
+                return divergence
+            }
+            try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds,
+                                  checkpoint: epoch < training.epochs
+                                    ? try checkpointData(epoch: epoch, step: step, parameters: parameters, optimizer: optimizer,
+                                                         shuffle: shuffle, noise: noise, trainSeconds: trainSeconds)
+                                    : nil)
+            progress(epoch, evaluation.first { $0.name == MetricPoint.trainLoss }?.value ?? .nan)
+        }
+        return .completed
+    }
+
+    func batch<R>(_ assembler: BatchAssembler, _ indices: ArraySlice<Int>, _ body: (ModelBatch<Float>) -> R) -> R {
+        switch data {
+        case .images(let train, _): return assembler.withBatch(train, indices, body)
+        case .bagOfWords(let train, _): return assembler.withBatch(train, indices, body)
+        }
+    }
+
+    /// The epoch-end metrics: full passes in eval mode over both splits.
+    func evaluate(_ model: any Model<Float>, parameters: [Float], averaged: inout [Float], optimizer: Optimizer<Float>,
+                  assembler: BatchAssembler, epoch: Int, step: Int, seconds: Double) -> [MetricPoint] {
+        var evaluated = parameters
+        if plan.configuration.averages, optimizer.step > 0 {
+            averaged.withUnsafeMutableBufferPointer { _ = optimizer.writeAveragedParameters(into: $0) }
+            evaluated = averaged
+        }
+        let (train, test) = evaluated.withUnsafeBufferPointer { p -> (Evaluation, Evaluation) in
+            func pass(_ split: Int) -> Evaluation {
+                var total = Evaluation()
+                let count = split == 0 ? data.trainCount : data.testCount
+                for start in stride(from: 0, to: count, by: evaluationBatch) {
+                    let indices = Array(start..<min(start + evaluationBatch, count))[...]
+                    let result: Evaluation
+                    switch data {
+                    case .images(let tr, let te): result = assembler.withBatch(split == 0 ? tr : te, indices) { model.evaluate(parameters: p.baseAddress!, batch: $0) }
+                    case .bagOfWords(let tr, let te): result = assembler.withBatch(split == 0 ? tr : te, indices) { model.evaluate(parameters: p.baseAddress!, batch: $0) }
+                    }
+                    total.add(result)
+                }
+                return total
+            }
+            return (pass(0), pass(1))
+        }
+        let penalty = evaluated.withUnsafeBufferPointer { model.penalty(parameters: $0.baseAddress!) }
+        var metrics = [
+            MetricPoint(name: MetricPoint.trainLoss, step: step, epoch: Double(epoch), value: train.meanLoss, wallSeconds: seconds),
+            MetricPoint(name: MetricPoint.objective, step: step, epoch: Double(epoch), value: train.meanLoss + penalty, wallSeconds: seconds),
+            MetricPoint(name: MetricPoint.testLoss, step: step, epoch: Double(epoch), value: test.meanLoss, wallSeconds: seconds),
+        ]
+        if model.isClassifier {
+            metrics.append(MetricPoint(name: MetricPoint.trainAccuracy, step: step, epoch: Double(epoch), value: train.accuracy, wallSeconds: seconds))
+            metrics.append(MetricPoint(name: MetricPoint.testAccuracy, step: step, epoch: Double(epoch), value: test.accuracy, wallSeconds: seconds))
+        }
+        return metrics
+    }
+
+    func divergence(in metrics: [MetricPoint], step: Int) -> RunOutcome? {
+        guard let loss = metrics.first(where: { $0.name == MetricPoint.trainLoss })?.value else { return nil }
+        guard !loss.isFinite || loss > plan.training.divergenceThreshold else { return nil }
+        return .diverged(step: step, lastFiniteLoss: nil)
+    }
+
+    func checkpointData(epoch: Int, step: Int, parameters: [Float], optimizer: Optimizer<Float>, shuffle: Xoshiro256, noise: Xoshiro256,
+                        trainSeconds: Double) throws -> Checkpoint {
+        let rng = String(decoding: try JSONEncoder().encode(["shuffle": shuffle, "dropout": noise]), as: UTF8.self)
+        return Checkpoint(epoch: epoch, step: step, parameters: parameters.withUnsafeBytes { Array($0) },
+                          optimizerState: [UInt8](optimizer.state().serialized()), rngState: rng, trainSeconds: trainSeconds)
+    }
+}
+
+/// A failure while running, reported with the run.
+public struct RunnerError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

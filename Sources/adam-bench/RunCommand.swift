@@ -1,0 +1,77 @@
+import ArgumentParser
+import Datasets
+import Experiments
+import Foundation
+import ResultStore
+import Runner
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the experiments of the given specs at a scale, recording every curve in the database.",
+        discussion: """
+        Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their
+        last epoch checkpoint; two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
+        Exit status: 0 when every run completed or diverged, 1 when a run failed, 130 when interrupted.
+        """)
+
+    @Argument(help: "Experiment spec files (YAML).")
+    var specs: [String]
+
+    @Option(help: "The results database (SQLite); created when missing.")
+    var db: String
+
+    @Option(help: "Scale profile: smoke, quick, paper, or another the specs define.")
+    var scale: String = "quick"
+
+    @Option(help: "Runs trained side by side (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Run again even the runs already recorded.")
+    var force = false
+
+    @OptionGroup var data: DataDirectoryOption
+
+    func run() throws {
+        guard jobs >= 1 else { throw CommandFailure("--jobs: expected a positive number of workers, got \(jobs)") }
+        let loaded = try SpecLoading.load(specs)
+        let catalog = data.catalog
+        let planned = try SpecLoading.plan(loaded, scale: scale, catalog: catalog)
+        let store: ResultStore
+        do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
+        var plans: [String: PlannedRun] = [:]
+        for (spec, runs) in planned {
+            try store.registerExperiment(name: spec.name, title: spec.title, specPath: spec.sourcePath, specText: spec.sourceText)
+            try store.ensureRuns(runs.map(SpecLoading.newRun))
+            for run in runs { plans[run.key] = run }
+        }
+        if force { try store.reset(keys: Array(plans.keys)) }
+        let records = try store.runs(keys: Array(plans.keys))
+        for record in records where record.status == .failed {
+            print("previously failed, running again: \(record.experiment) \(record.label) \(record.settingJSON) seed \(record.seed): \(record.errorText ?? "")")
+        }
+        let done = records.filter { $0.status == .completed || $0.status == .diverged }.count
+        print("\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with \(jobs) worker\(jobs == 1 ? "" : "s")")
+        let cancellation = Cancellation()
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { cancellation.cancel() }
+            source.resume()
+            return source
+        }
+        let progress = ProgressReporter(total: plans.count, alreadyDone: done)
+        let executor = RunExecutor(store: store, provider: DataProvider(catalog: catalog), jobs: jobs, cancellation: cancellation, progress: progress)
+        let summary = executor.execute(plans)
+        progress.stop()
+        signals.forEach { $0.cancel() }
+        print("completed \(summary.completed), diverged \(summary.diverged), failed \(summary.failed)" + (summary.interrupted > 0 ? ", interrupted \(summary.interrupted)" : ""))
+        if cancellation.isCancelled {
+            print("interrupted: runs in progress resume from their last epoch on the next `adam-bench run`")
+            throw ExitCode(130)
+        }
+        if summary.failed > 0 {
+            throw CommandFailure(summary.failures.map { "run \($0.key.prefix(12)): \($0.message)" }.joined(separator: "\n"))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Datasets
+import Experiments
+import Foundation
+import ResultStore
+
+/// Loads spec files (every problem of every file reported at once) and expands them into runs.
+enum SpecLoading {
+    static func load(_ paths: [String]) throws -> [ExperimentSpec] {
+        var specs: [ExperimentSpec] = [], problems: [SpecProblem] = []
+        for path in paths {
+            do { specs.append(try SpecParser.load(path)) } catch let e as SpecProblems { problems += e.problems }
+        }
+        if !problems.isEmpty { throw CommandFailure(problems.map(\.description).joined(separator: "\n")) }
+        var seen: [String: String] = [:]
+        for spec in specs {
+            if let other = seen[spec.name] { throw CommandFailure("\(spec.sourcePath):1:1: name '\(spec.name)' is also the name of \(other)") }
+            seen[spec.name] = spec.sourcePath
+        }
+        return specs
+    }
+
+    /// Every run of `specs` at `scale`, keyed to the datasets' declared fingerprints.
+    static func plan(_ specs: [ExperimentSpec], scale: String, catalog: DatasetCatalog) throws -> [(ExperimentSpec, [PlannedRun])] {
+        try specs.map { spec in
+            guard let fingerprint = catalog.declaredFingerprint(spec.data.dataset) else {
+                throw CommandFailure("\(spec.sourcePath): dataset \(spec.data.dataset.rawValue) has no known checksums in \(catalog.root.path); run `make data`")
+            }
+            do { return (spec, try RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint)) }
+            catch let failure as RunPlan.Failure { throw CommandFailure(failure.description) }
+        }
+    }
+
+    /// Examples per split, for cost estimates without loading the data.
+    static func splitSizes(_ data: DataSpec) -> (train: Int, test: Int) {
+        switch data.dataset {
+        case .mnist, .fashionMNIST: return (60_000, 10_000)
+        case .cifar10, .cifar10JPEG: return (50_000, 10_000)
+        case .imdb: return (25_000, 25_000)
+        }
+    }
+
+    static func newRun(_ run: PlannedRun) -> NewRun {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func json<T: Encodable>(_ value: T) -> String { String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self) }
+        let sizes = splitSizes(run.data)
+        return NewRun(key: run.key, experiment: run.experiment, scale: run.scale, label: run.label, optimizer: run.configuration.kind.rawValue,
+                      settingJSON: RunPlan.compactJSON(run.setting), conventionsJSON: RunPlan.compactJSON(run.configuration.values),
+                      modelJSON: json(run.model), dataJSON: json(run.data), trainingJSON: json(run.training), dataset: run.data.dataset.rawValue,
+                      datasetSHA256: run.datasetFingerprint, seed: run.seed, epochsPlanned: run.training.epochs,
+                      estimatedFLOPs: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test))
+    }
+
+    /// Rough single-thread seconds for a run (effective FLOP/s measured with `adam-bench bench models`).
+    static func estimatedSeconds(_ run: PlannedRun) -> Double {
+        let sizes = splitSizes(run.data)
+        let rate: Double
+        switch run.model.kind {
+        case .logisticRegression: rate = 8e9
+        case .bowLogisticRegression: rate = 0.6e9
+        case .mlp: rate = 60e9
+        case .cnn: rate = 50e9
+        case .vae: rate = 40e9
+        }
+        return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1
+    }
+}
