@@ -83,7 +83,7 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(text)
-        fflush(stdout)
+        fflush(nil) // all streams: keeps these lines in order with the command's own print()s
     }
 
     static func duration(_ seconds: Double) -> String {
