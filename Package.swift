@@ -62,7 +62,8 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DeterministicRandom"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed"]),
-        .testTarget(name: "CLITests", dependencies: ["adam-bench"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
+        .testTarget(name: "CLITests", dependencies: ["adam-bench", "ResultStore"]),
+        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
     ]
 )

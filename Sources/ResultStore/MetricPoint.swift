@@ -1,8 +1,8 @@
 /// One recorded value of a run: a metric name, the optimizer step it was taken at (0 = before the
 /// first step), the epoch (fractional for minibatch losses), the value, and the training wall time.
 ///
-/// Values may be NaN or infinite (a diverging run); they are stored explicitly (SQLite would read a
-/// NaN back as NULL).
+/// Values may be NaN or infinite (a diverging run); they are stored exactly, as their IEEE-754 bits
+/// (SQLite would read a NaN back as NULL and a -0.0 back as 0).
 public struct MetricPoint: Sendable, Equatable {
     public let name: String
     public let step: Int
@@ -18,22 +18,14 @@ public struct MetricPoint: Sendable, Equatable {
         self.wallSeconds = wallSeconds
     }
 
-    /// (value column, nonfinite column).
-    var stored: (Double?, String?) {
-        if value.isNaN { return (nil, "nan") }
-        if value == .infinity { return (nil, "inf") }
-        if value == -.infinity { return (nil, "-inf") }
-        return (value, nil)
+    /// The `value` column (readable in SQL; NULL for NaN, which SQLite cannot hold, and +-0 and
+    /// infinities as SQLite keeps them) and the `bits` column: the exact IEEE-754 bit pattern, from
+    /// which values are read back.
+    var stored: (value: Double?, bits: Int64) {
+        (value.isNaN ? nil : value, Int64(bitPattern: value.bitPattern))
     }
 
-    static func value(stored: Double?, nonfinite: String?) -> Double {
-        switch nonfinite {
-        case "nan": return .nan
-        case "inf": return .infinity
-        case "-inf": return -.infinity
-        default: return stored ?? .nan
-        }
-    }
+    static func value(bits: Int64) -> Double { Double(bitPattern: UInt64(bitPattern: bits)) }
 
     /// Metric names the runner records.
     public static let trainLoss = "train_loss", objective = "objective", testLoss = "test_loss"

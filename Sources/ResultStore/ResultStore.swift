@@ -156,13 +156,13 @@ public final class ResultStore: Sendable {
 
     static func insert(_ metrics: [MetricPoint], runID: Int64, db: Database) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO metrics (run_id, name, step, epoch, value, nonfinite, wall_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO metrics (run_id, name, step, epoch, value, bits, wall_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(run_id, name, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value,
-                nonfinite = excluded.nonfinite, wall_seconds = excluded.wall_seconds
+                bits = excluded.bits, wall_seconds = excluded.wall_seconds
             """)
         for m in metrics {
-            let (value, nonfinite) = m.stored
-            try statement.execute(arguments: [runID, m.name, m.step, m.epoch, value, nonfinite, m.wallSeconds])
+            let (value, bits) = m.stored
+            try statement.execute(arguments: [runID, m.name, m.step, m.epoch, value, bits, m.wallSeconds])
         }
     }
 
@@ -231,17 +231,17 @@ public final class ResultStore: Sendable {
     /// A run's metrics in canonical order: by name, then step.
     public func metrics(runID: Int64, name: String? = nil) throws -> [MetricPoint] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT name, step, epoch, value, nonfinite, wall_seconds FROM metrics WHERE run_id = ?"
+            let rows = try Row.fetchAll(db, sql: "SELECT name, step, epoch, bits, wall_seconds FROM metrics WHERE run_id = ?"
                                         + (name == nil ? "" : " AND name = ?") + " ORDER BY name, step",
                                         arguments: name == nil ? [runID] : [runID, name!])
             return rows.map { MetricPoint(name: $0["name"], step: $0["step"], epoch: $0["epoch"],
-                                          value: MetricPoint.value(stored: $0["value"], nonfinite: $0["nonfinite"]), wallSeconds: $0["wall_seconds"]) }
+                                          value: MetricPoint.value(bits: $0["bits"]), wallSeconds: $0["wall_seconds"]) }
         }
     }
 
     /// SHA-256 over the run's metrics in canonical order (name, then step): for each point, the
     /// name's UTF-8 bytes and a 0 byte, the step as a little-endian Int64, and the value's IEEE-754
-    /// bit pattern as a little-endian UInt64 (NaN as the canonical quiet NaN 0x7FF8000000000000).
+    /// bit pattern as a little-endian UInt64 (any NaN as the canonical quiet NaN 0x7FF8000000000000).
     /// Wall-clock times are not part of it.
     public func curveHash(runID: Int64) throws -> String {
         var hasher = SHA256()

@@ -59,7 +59,7 @@ enum StoreSchema {
                     step INTEGER NOT NULL,
                     epoch REAL NOT NULL,
                     value REAL,
-                    nonfinite TEXT CHECK (nonfinite IN ('nan', 'inf', '-inf')),
+                    bits INTEGER NOT NULL,
                     wall_seconds REAL NOT NULL,
                     PRIMARY KEY (run_id, name, step)
                 ) WITHOUT ROWID;

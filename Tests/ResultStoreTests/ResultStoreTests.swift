@@ -1,0 +1,89 @@
+import Foundation
+import ResultStore
+import Testing
+
+@Suite struct ResultStoreTests {
+    func temporaryPath() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("results.sqlite").path
+    }
+
+    func newRun(_ key: String, cost: Double = 1) -> NewRun {
+        NewRun(key: key, experiment: "e", scale: "smoke", label: "Adam", optimizer: "adam", settingJSON: "{}", conventionsJSON: "{}",
+               modelJSON: "{}", dataJSON: "{}", trainingJSON: "{}", dataset: "mnist", datasetSHA256: "f", seed: 1, epochsPlanned: 2, estimatedFLOPs: cost)
+    }
+
+    @Test func nonFiniteValuesRoundTripExplicitly() throws {
+        let store = try ResultStore(path: try temporaryPath())
+        try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        try store.ensureRuns([newRun("k1")])
+        let run = try #require(try store.runs().first)
+        let values: [Double] = [1.5, .nan, .infinity, -.infinity, -0.0, 1e-320]
+        try store.insertMetrics(values.enumerated().map { MetricPoint(name: "m", step: $0.offset, epoch: 0, value: $0.element, wallSeconds: 0) }, runID: run.id)
+        let back = try store.metrics(runID: run.id).map(\.value)
+        #expect(back.count == values.count)
+        #expect(back[0] == 1.5 && back[1].isNaN && back[2] == .infinity && back[3] == -.infinity)
+        #expect(back[4].bitPattern == (-0.0).bitPattern && back[5] == 1e-320)
+        // Re-recording the same points replaces them: never duplicated.
+        try store.insertMetrics([MetricPoint(name: "m", step: 0, epoch: 0, value: 1.5, wallSeconds: 9)], runID: run.id)
+        #expect(try store.metrics(runID: run.id).count == values.count)
+    }
+
+    @Test func claimsTheMostExpensiveRunOnceAndReclaimsStaleOnes() throws {
+        let store = try ResultStore(path: try temporaryPath())
+        try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        try store.ensureRuns([newRun("cheap", cost: 1), newRun("dear", cost: 10)])
+        let keys: Set = ["cheap", "dear"]
+        let first = try store.claimNext(keys: keys, owner: "a", isStale: { _, _ in false })
+        #expect(first?.key == "dear")
+        let second = try store.claimNext(keys: keys, owner: "b", isStale: { _, _ in false })
+        #expect(second?.key == "cheap")
+        #expect(try store.claimNext(keys: keys, owner: "c", isStale: { _, _ in false }) == nil)
+        let reclaimed = try store.claimNext(keys: keys, owner: "c", isStale: { owner, _ in owner == "a" })
+        #expect(reclaimed?.key == "dear" && reclaimed?.owner == "c")
+    }
+
+    @Test func refusesFilesThatAreNotOurs() throws {
+        let text = try temporaryPath()
+        try "hello".write(toFile: text, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError.self) { try ResultStore(path: text) }
+        #expect(try String(contentsOfFile: text, encoding: .utf8) == "hello", "nothing overwritten")
+
+        let missingFolder = "/nonexistent-\(UUID().uuidString)/r.sqlite"
+        #expect(throws: StoreError.self) { try ResultStore(path: missingFolder) }
+    }
+
+    @Test func refusesAForeignSQLiteDatabaseAndANewerSchema() throws {
+        let foreign = try temporaryPath()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table people(name text)'); c.commit()", foreign]
+        try process.run(); process.waitUntilExit()
+        do { _ = try ResultStore(path: foreign); Issue.record("opened a foreign database") } catch let e as StoreError {
+            #expect(e.description.contains("is not an AdamBench results database"))
+        }
+
+        let newer = try temporaryPath()
+        _ = try ResultStore(path: newer)
+        let p2 = Process()
+        p2.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p2.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99-from-the-future')\"); c.commit()", newer]
+        try p2.run(); p2.waitUntilExit()
+        do { _ = try ResultStore(path: newer); Issue.record("opened a newer database") } catch let e as StoreError {
+            #expect(e.description.contains("written by a newer AdamBench") && e.description.contains("v99-from-the-future"))
+        }
+    }
+
+    @Test func curveHashIgnoresWallTimeAndSeesEveryBit() throws {
+        let store = try ResultStore(path: try temporaryPath())
+        try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        try store.ensureRuns([newRun("a"), newRun("b"), newRun("c")])
+        let runs = try store.runs()
+        try store.insertMetrics([MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25, wallSeconds: 1)], runID: runs[0].id)
+        try store.insertMetrics([MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25, wallSeconds: 7)], runID: runs[1].id)
+        try store.insertMetrics([MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25.nextUp, wallSeconds: 1)], runID: runs[2].id)
+        #expect(try store.curveHash(runID: runs[0].id) == store.curveHash(runID: runs[1].id))
+        #expect(try store.curveHash(runID: runs[0].id) != store.curveHash(runID: runs[2].id))
+    }
+}
