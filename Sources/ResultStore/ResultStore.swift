@@ -105,15 +105,25 @@ public final class ResultStore: Sendable {
         }
     }
 
-    /// Atomically claims the most expensive runnable run among `keys`: pending or failed, or running
-    /// under an owner that `isStale` says is gone (a killed process). Returns nil when none is left.
+    /// Puts failed runs among `keys` back to pending (their error text stays until they end again),
+    /// so that an invocation retries each failed run once.
+    public func retryFailed(keys: [String]) throws {
+        try pool.write { db in
+            for key in keys {
+                try db.execute(sql: "UPDATE runs SET status = 'pending' WHERE run_key = ? AND status = 'failed'", arguments: [key])
+            }
+        }
+    }
+
+    /// Atomically claims the most expensive runnable run among `keys`: pending, or running under an
+    /// owner that `isStale` says is gone (a killed process). Returns nil when none is left.
     public func claimNext(keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool) throws -> RunRecord? {
         try pool.writeWithoutTransaction { db in
             var claimed: RunRecord?
             try db.inTransaction(.immediate) {
                 let candidates = try Row.fetchAll(db, sql: """
                     SELECT id, run_key, status, owner, heartbeat_at FROM runs
-                    WHERE status IN ('pending', 'failed', 'running') ORDER BY estimated_flops DESC, id
+                    WHERE status IN ('pending', 'running') ORDER BY estimated_flops DESC, id
                     """)
                 for row in candidates {
                     let key: String = row["run_key"]

@@ -50,6 +50,7 @@ struct RunCommand: ParsableCommand {
         for record in records where record.status == .failed {
             print("previously failed, running again: \(record.experiment) \(record.label) \(record.settingJSON) seed \(record.seed): \(record.errorText ?? "")")
         }
+        try store.retryFailed(keys: records.filter { $0.status == .failed }.map(\.key))
         let done = records.filter { $0.status == .completed || $0.status == .diverged }.count
         print("\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with \(jobs) worker\(jobs == 1 ? "" : "s")")
         let cancellation = Cancellation()

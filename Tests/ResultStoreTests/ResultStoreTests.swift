@@ -42,6 +42,12 @@ import Testing
         #expect(try store.claimNext(keys: keys, owner: "c", isStale: { _, _ in false }) == nil)
         let reclaimed = try store.claimNext(keys: keys, owner: "c", isStale: { owner, _ in owner == "a" })
         #expect(reclaimed?.key == "dear" && reclaimed?.owner == "c")
+        // A failed run is not claimed again until retried (once per invocation).
+        try store.finish(runID: reclaimed!.id, status: .failed, errorText: "boom")
+        #expect(try store.claimNext(keys: keys, owner: "d", isStale: { _, _ in true })?.key == "cheap")
+        #expect(try store.claimNext(keys: keys, owner: "d", isStale: { _, _ in false }) == nil)
+        try store.retryFailed(keys: ["dear"])
+        #expect(try store.claimNext(keys: keys, owner: "d", isStale: { _, _ in false })?.key == "dear")
     }
 
     @Test func refusesFilesThatAreNotOurs() throws {
