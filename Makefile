@@ -18,7 +18,11 @@ APT_PACKAGES := libopenblas-dev libsqlite3-dev zlib1g-dev pkg-config dataset-fas
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build test bench reproduce clean distclean
+.PHONY: help deps data build test smoke bench reproduce clean distclean
+
+SCALE ?= quick
+DB ?= results/adambench.sqlite
+SPECS := $(wildcard experiments/*.yaml)
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,17 +44,25 @@ data: deps ## Obtain and verify MNIST, Fashion-MNIST, IMDB and CIFAR-10 under da
 build: deps ## Build adam-bench (release, optimized)
 	@$(SWIFT) build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Applying)'; exit $${PIPESTATUS[0]}
 
-test: deps data build ## Run every test: data script, dataset verification, Swift tests
+test: deps data build ## Run every test: data script, dataset verification, smoke-scale experiments, Swift tests
 	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
 	$(BIN) data verify --data-dir "$(DATA_DIR)"
+	$(MAKE) --no-print-directory smoke
 	$(SWIFT) test -c release
 
-bench: build ## Throughput benchmarks (single thread)
-	$(BIN) bench optimizers
+smoke: deps data build ## Every spec end to end at smoke scale (real data, real training) into a fresh database
+	@rm -f .build/smoke.sqlite .build/smoke.sqlite-wal .build/smoke.sqlite-shm
+	$(BIN) run $(SPECS) --scale smoke --db .build/smoke.sqlite --data-dir "$(DATA_DIR)"
+	$(BIN) runs --db .build/smoke.sqlite | awk -F'\t' '$$6 != "completed" { bad = 1; print "smoke: run not completed: " $$0 } END { exit bad }'
 
-reproduce: deps data build ## Reproduce the paper's experiments (for now: verifies the data; the runner lands with issue #7)
-	$(BIN) data verify --data-dir "$(DATA_DIR)"
-	@echo "reproduce: data verified and adam-bench built; the experiment runner is not in this version yet."
+bench: build ## Throughput benchmarks, one thread: optimizers, models, results store
+	$(BIN) bench optimizers
+	$(BIN) bench models
+	$(BIN) bench store
+
+reproduce: deps data build ## Run every spec at SCALE (default quick) into DB (default results/adambench.sqlite)
+	@mkdir -p "$(dir $(DB))"
+	$(BIN) run $(SPECS) --scale $(SCALE) --db "$(DB)" --data-dir "$(DATA_DIR)"
 
 clean: ## Remove build products (keeps data/)
 	rm -rf .build

@@ -62,7 +62,10 @@ public struct ZCAWhitening: Sendable {
         var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "L")), n = Int32(d), lda = Int32(d), info: Int32 = 0
         var workSize: Float = 0, iworkSize: Int32 = 0, query: Int32 = -1
         ssyevd_(&jobz, &uplo, &n, &a, &lda, &eigenvalues, &workSize, &query, &iworkSize, &query, &info)
-        var lwork = Int32(workSize), liwork = iworkSize
+        // The workspace size comes back as a Float, which cannot hold 1 + 6n + 2n^2 exactly for large n
+        // (n = 3072 rounds down, and LAPACK then rejects it): take the documented minimum when larger.
+        var lwork = Int32(max(Double(workSize).rounded(.up), Double(1 + 6 * d + 2 * d * d)))
+        var liwork = max(iworkSize, Int32(3 + 5 * d))
         var work = [Float](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
         ssyevd_(&jobz, &uplo, &n, &a, &lda, &eigenvalues, &work, &lwork, &iwork, &liwork, &info)
         guard info == 0 else { throw DatasetError(file: "ZCA", "LAPACK ssyevd failed (info \(info))") }
@@ -105,7 +108,7 @@ public struct ZCAWhitening: Sendable {
             try FileManager.default.createDirectory(at: cacheFolder, withIntermediateDirectories: true)
             let temporary = cacheFolder.appendingPathComponent(".\(file.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
             try Data(serialize(dimension: fitted.dimension, epsilon: epsilon, mean: fitted.mean, matrix: fitted.matrix)).write(to: temporary)
-            _ = try FileManager.default.replaceItemAt(file, withItemAt: temporary)
+            if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
         } catch {
             // An unwritable cache only costs a refit next time.
         }

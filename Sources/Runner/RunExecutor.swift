@@ -15,6 +15,8 @@ public final class RunExecutor: @unchecked Sendable {
     public struct Summary: Sendable {
         public var completed = 0, diverged = 0, failed = 0, interrupted = 0
         public var failures: [(key: String, message: String)] = []
+        /// Seconds the runs spent writing to the store, and in total (summed over workers).
+        public var recordingSeconds = 0.0, runSeconds = 0.0
     }
 
     let store: ResultStore
@@ -64,7 +66,10 @@ public final class RunExecutor: @unchecked Sendable {
                         return
                     }
                     guard let run = claimed, let plan = plans[run.key] else { return }
-                    collector.record(key: run.key, execute(run, plan, worker: worker))
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let (outcome, recording) = execute(run, plan, worker: worker)
+                    collector.record(key: run.key, outcome, recordingSeconds: recording,
+                                     runSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
                 }
             }
             thread.stackSize = 8 << 20
@@ -74,7 +79,13 @@ public final class RunExecutor: @unchecked Sendable {
         return collector.summary
     }
 
-    func execute(_ run: RunRecord, _ plan: PlannedRun, worker: Int) -> Result<RunOutcome, Error> {
+    func execute(_ run: RunRecord, _ plan: PlannedRun, worker: Int) -> (Result<RunOutcome, Error>, Double) {
+        var recording = 0.0
+        let result = execute(run, plan, recording: &recording)
+        return (result, recording)
+    }
+
+    func execute(_ run: RunRecord, _ plan: PlannedRun, recording: inout Double) -> Result<RunOutcome, Error> {
         let name = "\(plan.experiment) \(plan.label) \(RunPlan.compactJSON(plan.setting)) seed \(plan.seed)"
         progress.started(key: run.key, name: name, epochs: plan.training.epochs, resumedAt: run.epochsCompleted)
         do {
@@ -88,7 +99,14 @@ public final class RunExecutor: @unchecked Sendable {
             let training = TrainingRun(run: run, plan: plan, data: data, store: store, cancellation: cancellation) { [progress] epoch, loss in
                 progress.epochFinished(key: run.key, epoch: epoch, loss: loss)
             }
-            let outcome = try training.execute()
+            let outcome: RunOutcome
+            do {
+                outcome = try training.execute()
+                recording = training.recordingSeconds
+            } catch {
+                recording = training.recordingSeconds
+                throw error
+            }
             switch outcome {
             case .completed: try store.finish(runID: run.id, status: .completed)
             case .diverged(let step, let last): try store.finish(runID: run.id, status: .diverged, divergedStep: step, lastFiniteLoss: last)
@@ -114,8 +132,10 @@ final class SummaryCollector: @unchecked Sendable {
         return value
     }
 
-    func record(key: String, _ outcome: Result<RunOutcome, Error>) {
+    func record(key: String, _ outcome: Result<RunOutcome, Error>, recordingSeconds: Double = 0, runSeconds: Double = 0) {
         lock.lock(); defer { lock.unlock() }
+        value.recordingSeconds += recordingSeconds
+        value.runSeconds += runSeconds
         switch outcome {
         case .success(.completed): value.completed += 1
         case .success(.diverged): value.diverged += 1

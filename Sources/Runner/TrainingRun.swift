@@ -26,6 +26,8 @@ final class TrainingRun {
     let store: ResultStore
     let cancellation: Cancellation
     let progress: (_ epoch: Int, _ loss: Double) -> Void
+    /// Seconds spent writing to the store (metrics, checkpoints), for the recording-overhead figure.
+    private(set) var recordingSeconds = 0.0
 
     init(run: RunRecord, plan: PlannedRun, data: TrainingData, store: ResultStore, cancellation: Cancellation,
          progress: @escaping (Int, Double) -> Void) {
@@ -71,12 +73,12 @@ final class TrainingRun {
             parameters.withUnsafeMutableBufferPointer { model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG) }
             let metrics = evaluate(model, parameters: parameters, averaged: &averaged, optimizer: optimizer, assembler: assembler, epoch: 0, step: 0, seconds: 0)
             if let divergence = divergence(in: metrics, step: 0) {
-                try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
+                try record(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
                 return divergence
             }
-            try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0,
-                                  checkpoint: try checkpointData(epoch: 0, step: 0, parameters: parameters, optimizer: optimizer,
-                                                                 shuffle: shuffle, noise: noise, trainSeconds: 0))
+            // No checkpoint at epoch 0: the initialization is a function of the seed, so a run interrupted
+            // in its first epoch simply starts again (and re-records identical epoch-0 metrics).
+            try record(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
         }
 
         let examples = data.trainCount
@@ -107,7 +109,7 @@ final class TrainingRun {
                     metrics.append(MetricPoint(name: MetricPoint.minibatchLoss, step: step, epoch: fractionalEpoch, value: loss, wallSeconds: elapsed))
                 }
                 if diverging {
-                    try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: elapsed, checkpoint: nil)
+                    try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: elapsed, checkpoint: nil)
                     return .diverged(step: step, lastFiniteLoss: lastFinite)
                 }
                 lastFinite = loss
@@ -120,10 +122,10 @@ final class TrainingRun {
                                       epoch: epoch, step: step, seconds: trainSeconds)
             metrics += evaluation
             if let divergence = divergence(in: evaluation, step: step) {
-                try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds, checkpoint: nil)
+                try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds, checkpoint: nil)
                 return divergence
             }
-            try store.recordEpoch(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds,
+            try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds,
                                   checkpoint: epoch < training.epochs
                                     ? try checkpointData(epoch: epoch, step: step, parameters: parameters, optimizer: optimizer,
                                                          shuffle: shuffle, noise: noise, trainSeconds: trainSeconds)
@@ -131,6 +133,14 @@ final class TrainingRun {
             progress(epoch, evaluation.first { $0.name == MetricPoint.trainLoss }?.value ?? .nan)
         }
         return .completed
+    }
+
+    /// `store.recordEpoch`, timed.
+    func record(runID: Int64, metrics: [MetricPoint], epochsCompleted: Int, stepsCompleted: Int, trainSeconds: Double, checkpoint: Checkpoint?) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { recordingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
+        try store.recordEpoch(runID: runID, metrics: metrics, epochsCompleted: epochsCompleted, stepsCompleted: stepsCompleted,
+                              trainSeconds: trainSeconds, checkpoint: checkpoint)
     }
 
     func batch<R>(_ assembler: BatchAssembler, _ indices: ArraySlice<Int>, _ body: (ModelBatch<Float>) -> R) -> R {

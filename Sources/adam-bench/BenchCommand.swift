@@ -4,5 +4,5 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput (single thread); `make bench` runs every benchmark.",
-        subcommands: [OptimizerBenchCommand.self, ModelBenchCommand.self])
+        subcommands: [OptimizerBenchCommand.self, ModelBenchCommand.self, StoreBenchCommand.self])
 }

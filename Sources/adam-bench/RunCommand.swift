@@ -67,6 +67,10 @@ struct RunCommand: ParsableCommand {
         progress.stop()
         signals.forEach { $0.cancel() }
         print("completed \(summary.completed), diverged \(summary.diverged), failed \(summary.failed)" + (summary.interrupted > 0 ? ", interrupted \(summary.interrupted)" : ""))
+        if summary.runSeconds > 0 {
+            print(String(format: "recording: %.3f s of %.3f s of run time (%.2f%%)", summary.recordingSeconds, summary.runSeconds,
+                         100 * summary.recordingSeconds / summary.runSeconds))
+        }
         if cancellation.isCancelled {
             print("interrupted: runs in progress resume from their last epoch on the next `adam-bench run`")
             throw ExitCode(130)
