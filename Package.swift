@@ -52,8 +52,10 @@ let package = Package(
         .target(name: "Runner", dependencies: [
             "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "Datasets", "DeterministicRandom",
         ]),
+        // Aggregation across seeds, best-setting selection, tables, SVG plots, claim verdicts.
+        .target(name: "Reports", dependencies: ["ResultStore", "Experiments", "DeterministicRandom"]),
         .executableTarget(name: "adam-bench", dependencies: [
-            "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore", "Runner",
+            "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore", "Runner", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

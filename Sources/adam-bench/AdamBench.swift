@@ -9,7 +9,7 @@ struct AdamBench: ParsableCommand {
         Typical use goes through make: `make reproduce` (the paper's experiments) and `make test`.
         Datasets live under data/ (`make data`); see README.md.
         """,
-        subcommands: [RunCommand.self, PlanCommand.self, RunsCommand.self, TraceCommand.self, BenchCommand.self, DataCommand.self])
+        subcommands: [RunCommand.self, PlanCommand.self, RunsCommand.self, ReportCommand.self, TraceCommand.self, BenchCommand.self, DataCommand.self])
 }
 
 /// A failure reported to the user as one clear line (ArgumentParser prints it and exits non-zero).

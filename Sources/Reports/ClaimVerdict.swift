@@ -1,0 +1,105 @@
+import Experiments
+import Foundation
+
+/// The verdict on one claim of a spec, with the evidence.
+public struct ClaimVerdict: Sendable {
+    public enum Outcome: String, Sendable { case supported, refuted, inconclusive }
+
+    public let claim: ClaimSpec
+    public let outcome: Outcome
+    /// One line per comparison (subject vs each other), with the numbers.
+    public let evidence: [String]
+    /// How the verdict was reached.
+    public let rule: String
+}
+
+/// Evaluates claims on the best settings, paired by seed (the seeds share initialization and batch
+/// order), with the 95% bootstrap interval of the per-seed difference.
+///
+/// Per seed, a run's value is the mean of the claim's metric over its last `last-fraction` of epochs
+/// (lower is better for losses; accuracies are negated so that lower is still better). With d =
+/// subject - other and the tolerance band t = tolerance * |mean(other)|:
+/// - `better`: supported when the interval lies below -t; refuted when its lower end is above -t.
+/// - `not-worse`: supported when the interval lies below +t; refuted when it lies above +t.
+/// - `similar`: supported when the interval lies inside [-t, +t]; refuted when it lies outside.
+/// - `faster`: d is the difference in epochs needed to reach the target (the spec's, else the worse
+///   of the two final values); supported when the interval lies below 0; refuted when its lower end
+///   is at or above 0. A run that never reaches it counts as horizon + 1.
+/// A claim needs finished best-setting runs for at least `minimumSeeds` common seeds per comparison,
+/// else it is inconclusive; it is supported only when every comparison is, refuted when any is.
+public enum ClaimEvaluator {
+    public static let minimumSeeds = 3
+
+    public static func evaluate(_ claim: ClaimSpec, in analysis: Analysis) -> ClaimVerdict {
+        var outcomes: [ClaimVerdict.Outcome] = []
+        var evidence: [String] = []
+        let sign: Double = claim.metric.contains("accuracy") ? -1 : 1
+        guard let subject = analysis.best[claim.subject] else {
+            return ClaimVerdict(claim: claim, outcome: .inconclusive, evidence: ["\(claim.subject): no finished setting without divergence"], rule: rule(claim))
+        }
+        for other in claim.versus {
+            guard let versus = analysis.best[other] else {
+                outcomes.append(.inconclusive); evidence.append("\(other): no finished setting without divergence"); continue
+            }
+            let seeds = Set(subject.seeds).intersection(versus.seeds).sorted()
+            func values(_ s: SettingSummary) -> [Double] {
+                seeds.map { seed in
+                    let run = s.runs.first { $0.record.seed == seed }!
+                    return sign * Analysis.windowMean(run.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
+                }
+            }
+            let a = values(subject), b = values(versus)
+            let (outcome, text) = compare(claim, a: a, b: b, subjectRuns: subject, otherRuns: versus, seeds: seeds, other: other, sign: sign)
+            outcomes.append(seeds.count < minimumSeeds ? .inconclusive : outcome)
+            evidence.append(text + (seeds.count < minimumSeeds ? " — \(seeds.count) common seed\(seeds.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)" : ""))
+        }
+        let outcome: ClaimVerdict.Outcome = outcomes.contains(.refuted) ? .refuted
+            : (!outcomes.isEmpty && outcomes.allSatisfy { $0 == .supported }) ? .supported : .inconclusive
+        return ClaimVerdict(claim: claim, outcome: outcome, evidence: evidence, rule: rule(claim))
+    }
+
+    static func compare(_ claim: ClaimSpec, a: [Double], b: [Double], subjectRuns: SettingSummary, otherRuns: SettingSummary,
+                        seeds: [UInt64], other: String, sign: Double) -> (ClaimVerdict.Outcome, String) {
+        guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
+        if claim.relation == .faster {
+            let horizon = Double((subjectRuns.runs.first?.curve(claim.metric).count ?? 1) - 1)
+            let target = claim.target.map { sign * $0 } ?? max(Statistics.mean(a), Statistics.mean(b))
+            func epochs(_ s: SettingSummary) -> [Double] {
+                seeds.map { seed in
+                    let curve = s.runs.first { $0.record.seed == seed }!.curve(claim.metric).map { sign * $0 }
+                    return Double(curve.firstIndex { $0 <= target } ?? Int(horizon) + 1)
+                }
+            }
+            let ea = epochs(subjectRuns), eb = epochs(otherRuns)
+            let d = Statistics.pairedDifference(ea, eb)
+            let outcome: ClaimVerdict.Outcome
+            if let ci = d.interval { outcome = ci.upperBound < 0 ? .supported : ci.lowerBound >= 0 ? .refuted : .inconclusive }
+            else { outcome = d.mean < 0 ? .supported : .refuted }
+            return (outcome, "\(claim.subject) vs \(other): epochs to reach \(format(sign * target)): \(format(Statistics.mean(ea))) vs \(format(Statistics.mean(eb))), difference \(describe(d))")
+        }
+        let d = Statistics.pairedDifference(a, b)
+        let band = claim.tolerance * abs(Statistics.mean(b))
+        let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
+        let outcome: ClaimVerdict.Outcome
+        switch claim.relation {
+        case .better: outcome = high < -band ? .supported : low > -band ? .refuted : .inconclusive
+        case .notWorse: outcome = high <= band ? .supported : low > band ? .refuted : .inconclusive
+        case .similar: outcome = (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
+        case .faster: outcome = .inconclusive
+        }
+        let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
+        return (outcome, "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))")
+    }
+
+    static func rule(_ claim: ClaimSpec) -> String {
+        let window = claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs"
+        return "\(claim.relation.rawValue) on \(claim.metric) (\(window)\(claim.epochs.map { ", first \($0) epochs" } ?? "")), tolerance \(format(100 * claim.tolerance))%, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
+    }
+
+    static func describe(_ e: Statistics.Estimate) -> String {
+        guard let ci = e.interval else { return format(e.mean) }
+        return "\(format(e.mean)) [\(format(ci.lowerBound)), \(format(ci.upperBound))]"
+    }
+
+    static func format(_ x: Double) -> String { Format.number(x) }
+}

@@ -1,0 +1,52 @@
+import Experiments
+import Foundation
+import ResultStore
+
+/// One experiment at one scale as the reporter sees it: the spec (from the database's copy), every
+/// run with its per-epoch curves.
+public struct ExperimentResults: Sendable {
+    public let spec: ExperimentSpec
+    public let scale: String
+    public let runs: [ReportRun]
+
+    public var isComplete: Bool { runs.allSatisfy { $0.record.status == .completed || $0.record.status == .diverged } }
+    public var finishedCount: Int { runs.filter { $0.record.status == .completed || $0.record.status == .diverged }.count }
+}
+
+/// A run with its epoch-end curves (metric name -> value per epoch 0...epochsCompleted).
+public struct ReportRun: Sendable {
+    public let record: RunRecord
+    public let curves: [String: [Double]]
+
+    public var isDiverged: Bool { record.status == .diverged }
+    public var isFinished: Bool { record.status == .completed || record.status == .diverged }
+
+    /// The epoch-end values of `metric` (index = epoch). Diverged runs' curves stop where they stopped.
+    public func curve(_ metric: String) -> [Double] { curves[metric] ?? [] }
+}
+
+extension ExperimentResults {
+    /// Every (experiment, scale) in the store, in name then scale order; `experiments` filters by name.
+    public static func load(from store: ResultStore, experiments: [String]? = nil) throws -> [ExperimentResults] {
+        var out: [ExperimentResults] = []
+        for (name, _, specText) in try store.experiments() where experiments?.contains(name) ?? true {
+            let spec = try SpecParser.parse(specText, file: "\(name) (as recorded in the database)")
+            let records = try store.runs(experiment: name)
+            for scale in Set(records.map(\.scale)).sorted() {
+                let runs = try records.filter { $0.scale == scale }.map { record -> ReportRun in
+                    var curves: [String: [Double]] = [:]
+                    for point in try store.metrics(runID: record.id) where point.name != MetricPoint.minibatchLoss {
+                        let epoch = Int(point.epoch.rounded())
+                        var values = curves[point.name] ?? []
+                        while values.count <= epoch { values.append(.nan) }
+                        values[epoch] = point.value
+                        curves[point.name] = values
+                    }
+                    return ReportRun(record: record, curves: curves)
+                }
+                out.append(ExperimentResults(spec: spec, scale: scale, runs: runs))
+            }
+        }
+        return out
+    }
+}
