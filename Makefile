@@ -18,7 +18,7 @@ APT_PACKAGES := libopenblas-dev libsqlite3-dev zlib1g-dev pkg-config dataset-fas
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build test smoke bench reproduce clean distclean
+.PHONY: help deps data build test smoke bench reproduce report clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
@@ -54,15 +54,21 @@ smoke: deps data build ## Every spec end to end at smoke scale (real data, real 
 	@rm -f .build/smoke.sqlite .build/smoke.sqlite-wal .build/smoke.sqlite-shm
 	$(BIN) run $(SPECS) --scale smoke --db .build/smoke.sqlite --data-dir "$(DATA_DIR)"
 	$(BIN) runs --db .build/smoke.sqlite | awk -F'\t' '$$6 != "completed" { bad = 1; print "smoke: run not completed: " $$0 } END { exit bad }'
+	$(BIN) report --db .build/smoke.sqlite --out .build/smoke-report
+	@test -s .build/smoke-report/REPORT.md && echo "smoke: report rendered in .build/smoke-report/REPORT.md"
 
 bench: build ## Throughput benchmarks, one thread: optimizers, models, results store
 	$(BIN) bench optimizers
 	$(BIN) bench models
 	$(BIN) bench store
 
-reproduce: deps data build ## Run every spec at SCALE (default quick) into DB (default results/adambench.sqlite)
+reproduce: deps data build ## Run every spec at SCALE (default quick) into DB, then render results/REPORT.md
 	@mkdir -p "$(dir $(DB))"
 	$(BIN) run $(SPECS) --scale $(SCALE) --db "$(DB)" --data-dir "$(DATA_DIR)"
+	$(BIN) report --db "$(DB)" --out results
+
+report: build ## Render results/ (tables, plots, claim verdicts) from DB (default results/adambench.sqlite)
+	$(BIN) report --db "$(DB)" --out results
 
 clean: ## Remove build products (keeps data/)
 	rm -rf .build

@@ -67,5 +67,6 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
         .testTarget(name: "CLITests", dependencies: ["adam-bench", "ResultStore"]),
         .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultStore"], exclude: ["Golden"]),
     ]
 )

@@ -23,8 +23,8 @@ public struct ClaimVerdict: Sendable {
 /// - `not-worse`: supported when the interval lies below +t; refuted when it lies above +t.
 /// - `similar`: supported when the interval lies inside [-t, +t]; refuted when it lies outside.
 /// - `faster`: d is the difference in epochs needed to reach the target (the spec's, else the worse
-///   of the two final values); supported when the interval lies below 0; refuted when its lower end
-///   is at or above 0. A run that never reaches it counts as horizon + 1.
+///   of the two window means relaxed by the tolerance); supported when the interval lies below 0;
+///   refuted when its lower end is at or above 0. A run that never reaches it counts as horizon + 1.
 /// A claim needs finished best-setting runs for at least `minimumSeeds` common seeds per comparison,
 /// else it is inconclusive; it is supported only when every comparison is, refuted when any is.
 public enum ClaimEvaluator {
@@ -63,7 +63,10 @@ public enum ClaimEvaluator {
         guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
         if claim.relation == .faster {
             let horizon = Double((subjectRuns.runs.first?.curve(claim.metric).count ?? 1) - 1)
-            let target = claim.target.map { sign * $0 } ?? max(Statistics.mean(a), Statistics.mean(b))
+            // Default target: the worse of the two window means, relaxed by the tolerance (a curve that
+            // ends exactly at its own mean would otherwise count as never reaching it).
+            let worse = max(Statistics.mean(a), Statistics.mean(b))
+            let target = claim.target.map { sign * $0 } ?? worse + claim.tolerance * abs(worse)
             func epochs(_ s: SettingSummary) -> [Double] {
                 seeds.map { seed in
                     let curve = s.runs.first { $0.record.seed == seed }!.curve(claim.metric).map { sign * $0 }

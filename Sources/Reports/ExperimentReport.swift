@@ -59,7 +59,7 @@ public struct ExperimentReport: Sendable {
     static func comparison(_ a: Analysis) -> Table {
         let target = Self.target(a)
         var t = Table(name: "comparison", headers: ["Optimizer", "Final train loss", "Best train loss", "Mean train loss over epochs (AUC)",
-                                                    "Final test loss", "Final test accuracy", "Epochs to reach \(target.map(Format.number) ?? "target")",
+                                                    "Final test loss", "Final test accuracy", "Epochs to reach \(target.map(Format.number) ?? "target") (never: epochs + 1)",
                                                     "Seconds per epoch", "Diverged / total runs"])
         for label in a.labels {
             let all = a.results.runs.filter { $0.record.label == label }

@@ -71,7 +71,9 @@ public struct ReportWriter {
             let tokenizer: String?
         }
         let records = r.runs.compactMap { $0.record.provenanceJSON.flatMap { try? JSONDecoder().decode(Record.self, from: Data($0.utf8)) } }
-        func list(_ values: [String]) -> String { Set(values).sorted().map { "`\($0)`" }.joined(separator: ", ") }
+        func list(_ values: [String]) -> String {
+            values.isEmpty ? "not recorded" : Set(values).sorted().map { "`\($0)`" }.joined(separator: ", ")
+        }
         var out = "| | |\n|---|---|\n"
         out += "| Commits | \(list(records.map { $0.base.gitCommit + ($0.base.gitDirty ? " (dirty)" : "") })) |\n"
         out += "| Toolchain | \(list(records.map(\.base.swiftVersion))) |\n"

@@ -1,0 +1,74 @@
+import Foundation
+import Reports
+import ResultStore
+import Testing
+
+@Suite struct ReportTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    func render() throws -> [String: String] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try FixtureDatabase.make(at: dir.appendingPathComponent("fixture.sqlite").path)
+        let reports = try ExperimentResults.load(from: store).map(ExperimentReport.init)
+        // The fixture records no provenance, so the footer does not name this machine: goldens are portable.
+        return try ReportWriter(formats: Set(ReportWriter.Format.allCases)).render(reports, store: store)
+    }
+
+    /// Every file matches its golden copy (regenerate with ADAMBENCH_UPDATE_GOLDEN=1 after a deliberate change).
+    @Test func rendersTheGoldenFiles() throws {
+        let files = try render()
+        #expect(files.count == 8, "index, report, five CSV tables (best settings, sensitivity, comparison, curves, claims), one plot")
+        if ProcessInfo.processInfo.environment["ADAMBENCH_UPDATE_GOLDEN"] == "1" {
+            for (path, text) in files {
+                let url = Self.golden.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(to: url, atomically: true, encoding: .utf8)
+            }
+        }
+        for (path, text) in files {
+            let expected = try String(contentsOf: Self.golden.appendingPathComponent(path), encoding: .utf8)
+            #expect(text == expected, "\(path) differs from its golden copy")
+        }
+    }
+
+    @Test func renderingIsAPureFunctionOfTheDatabase() throws {
+        #expect(try render() == render())
+    }
+
+    @Test func verdictsCoverEveryKindAndIdenticalOptimizersAreNeverFaster() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
+        let report = try #require(try ExperimentResults.load(from: store).map(ExperimentReport.init).first)
+        let verdicts = Dictionary(uniqueKeysWithValues: report.verdicts.map { ($0.claim.id, $0) })
+        #expect(verdicts["fast-better"]?.outcome == .supported)
+        #expect(verdicts["slow-better"]?.outcome == .refuted)
+        #expect(verdicts["twin-faster"]?.outcome != .supported)
+        #expect(verdicts["twin-similar"]?.outcome == .supported)
+        #expect(verdicts["noisy-similar"]?.outcome == .refuted || verdicts["noisy-similar"]?.outcome == .inconclusive)
+        // The twin's paired difference is exactly zero: its interval contains 0.
+        let twin = try #require(report.analysis.best["Twin"]), fast = try #require(report.analysis.best["Fast"])
+        let d = Statistics.pairedDifference(twin.runs.map { $0.curve("train_loss").last! }, fast.runs.map { $0.curve("train_loss").last! })
+        #expect(d.interval.map { $0.contains(0) } == true)
+        // The diverged setting is marked and never chosen.
+        #expect(report.analysis.best["Fast"]?.settingJSON == "{\"lr\":0.001}")
+        #expect(report.analysis.settings["Fast"]?.first { $0.settingJSON == "{\"lr\":0.01}" }?.diverged == 1)
+    }
+
+    @Test func csvIsRFC4180() {
+        var t = Table(name: "t", headers: ["Final train loss", "Note"])
+        t.add([("0.25", "0.25"), ("a, \"quoted\" note", "a, \"quoted\" note")])
+        #expect(t.csv == "final_train_loss,note\r\n0.25,\"a, \"\"quoted\"\" note\"\r\n")
+    }
+
+    @Test func anIncompleteExperimentIsMarked() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
+        try store.reset(keys: ["Slow-0.1-3"])
+        let files = try ReportWriter(formats: [.md]).render(try ExperimentResults.load(from: store).map(ExperimentReport.init), store: store)
+        #expect(files["REPORT.md"]?.contains("14/15 (incomplete)") == true)
+        #expect(files["fixture/paper/REPORT.md"]?.contains("**Incomplete:** 14 of 15 runs have finished") == true)
+    }
+}
