@@ -27,6 +27,17 @@ public final class ResultStore: Sendable {
                 throw StoreError("\(path): not a SQLite database; expected an AdamBench results database (or a new path)")
             }
         }
+        // Opening checks and migrates the schema; another process doing the same at the same moment
+        // would see a half-created database, so the whole opening holds an exclusive lock on a
+        // companion file (`PATH.lock`), released as soon as the schema is in place.
+        let lockPath = path + ".lock"
+        let lockDescriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lockDescriptor >= 0 else {
+            throw StoreError("\(path): cannot create the lock file \(lockPath) (\(String(cString: strerror(errno)))); expected a writable folder")
+        }
+        defer { close(lockDescriptor) }
+        flock(lockDescriptor, LOCK_EX)
+        defer { flock(lockDescriptor, LOCK_UN) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
