@@ -17,6 +17,9 @@ import ResultStore
 /// Metrics: `train_loss` (without the L2 term), `objective` (with it), `train_accuracy`, `test_loss`,
 /// `test_accuracy` at epoch ends (step = steps so far); `minibatch_loss_mean` (the epoch's running
 /// mean of minibatch losses, as trained: with dropout); `minibatch_loss` every `log-every` steps.
+/// Steps go through a `StepDriver` with a `MinibatchObjective`: the catalogue's gradient optimizers
+/// evaluate the scheduled minibatch once per step; optimizers that drive the objective themselves
+/// (SFO, L-BFGS) plug into the same loop, store and report.
 /// Divergence: a NaN/infinite minibatch or evaluation loss, or one above `divergence-threshold`,
 /// stops the run as diverged at that step (its metrics so far are kept).
 final class TrainingRun {
@@ -49,11 +52,12 @@ final class TrainingRun {
         let assembler = BatchAssembler(capacity: capacity, features: ModelFactory.featureCount(data), maxNonzeros: maxNonzeros)
         let n = model.layout.count
         var parameters = [Float](repeating: 0, count: n)
-        var gradients = [Float](repeating: 0, count: n)
-        var averaged = [Float](repeating: 0, count: plan.configuration.averages ? n : 0)
-        let optimizer = Optimizer<Float>(plan.configuration, parameterCount: n)
+        var averaged = [Float](repeating: 0, count: n)
+        let driver: StepDriver = GradientStep(Optimizer<Float>(plan.configuration, parameterCount: n))
         var shuffle = Xoshiro256(seed: plan.seed, stream: "shuffle")
-        var noise = Xoshiro256(seed: plan.seed, stream: "dropout")
+        let objective = MinibatchObjective(model: model, noise: Xoshiro256(seed: plan.seed, stream: "dropout")) { [self] indices, body in
+            batch(assembler, indices, body)
+        }
         var epoch = 0
         var trainSeconds = 0.0
 
@@ -62,16 +66,16 @@ final class TrainingRun {
                 throw RunnerError("run \(run.key.prefix(12)): checkpoint holds \(checkpoint.parameters.count / 4) parameters, the model has \(n)")
             }
             parameters = checkpoint.parameters.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-            try optimizer.restore(OptimizerState<Float>(serialized: Data(checkpoint.optimizerState)))
+            try driver.restore(checkpoint.optimizerState)
             let streams = try JSONDecoder().decode([String: Xoshiro256].self, from: Data(checkpoint.rngState.utf8))
             guard let s = streams["shuffle"], let d = streams["dropout"] else { throw RunnerError("run \(run.key.prefix(12)): checkpoint lacks generator states") }
-            shuffle = s; noise = d
+            shuffle = s; objective.noise = d
             epoch = checkpoint.epoch
             trainSeconds = checkpoint.trainSeconds
         } else {
             var initRNG = Xoshiro256(seed: plan.seed, stream: "init")
             parameters.withUnsafeMutableBufferPointer { model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG) }
-            let metrics = evaluate(model, parameters: parameters, averaged: &averaged, optimizer: optimizer, assembler: assembler, epoch: 0, step: 0, seconds: 0)
+            let metrics = evaluate(model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler, epoch: 0, step: 0, seconds: 0)
             if let divergence = divergence(in: metrics, step: 0) {
                 try record(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
                 return divergence
@@ -87,20 +91,14 @@ final class TrainingRun {
         while epoch < training.epochs {
             if cancellation.isCancelled { return .interrupted }
             let order = shuffle.permutation(examples)
+            objective.batches = (0..<batchesPerEpoch).map { order[($0 * batchSize)..<min(($0 + 1) * batchSize, examples)] }
             var metrics: [MetricPoint] = []
             var lossSum = 0.0
             let start = DispatchTime.now().uptimeNanoseconds
             for b in 0..<batchesPerEpoch {
                 if cancellation.isCancelled { return .interrupted }
-                let indices = order[(b * batchSize)..<min((b + 1) * batchSize, examples)]
-                let step = optimizer.step + 1
-                let loss = parameters.withUnsafeMutableBufferPointer { p in
-                    gradients.withUnsafeMutableBufferPointer { g in
-                        let result = batch(assembler, indices) { model.trainingStep(parameters: p.baseAddress!, gradients: g.baseAddress!, batch: $0, rng: &noise) }
-                        optimizer.step(parameters: p, gradients: UnsafeBufferPointer(g))
-                        return result.loss
-                    }
-                }
+                let step = driver.stepCount + 1
+                let loss = parameters.withUnsafeMutableBufferPointer { driver.step(parameters: $0, objective: objective, scheduledBatch: b).loss }
                 lossSum += loss
                 let elapsed = trainSeconds + Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
                 let fractionalEpoch = Double(epoch) + Double(b + 1) / Double(batchesPerEpoch)
@@ -116,9 +114,9 @@ final class TrainingRun {
             }
             trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             epoch += 1
-            let step = optimizer.step
+            let step = driver.stepCount
             metrics.append(MetricPoint(name: MetricPoint.minibatchLossMean, step: step, epoch: Double(epoch), value: lossSum / Double(batchesPerEpoch), wallSeconds: trainSeconds))
-            let evaluation = evaluate(model, parameters: parameters, averaged: &averaged, optimizer: optimizer, assembler: assembler,
+            let evaluation = evaluate(model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler,
                                       epoch: epoch, step: step, seconds: trainSeconds)
             metrics += evaluation
             if let divergence = divergence(in: evaluation, step: step) {
@@ -127,8 +125,8 @@ final class TrainingRun {
             }
             try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds,
                                   checkpoint: epoch < training.epochs
-                                    ? try checkpointData(epoch: epoch, step: step, parameters: parameters, optimizer: optimizer,
-                                                         shuffle: shuffle, noise: noise, trainSeconds: trainSeconds)
+                                    ? try checkpointData(epoch: epoch, step: step, parameters: parameters, driver: driver,
+                                                         shuffle: shuffle, noise: objective.noise, trainSeconds: trainSeconds)
                                     : nil)
             progress(epoch, evaluation.first { $0.name == MetricPoint.trainLoss }?.value ?? .nan)
         }
@@ -151,13 +149,10 @@ final class TrainingRun {
     }
 
     /// The epoch-end metrics: full passes in eval mode over both splits.
-    func evaluate(_ model: any Model<Float>, parameters: [Float], averaged: inout [Float], optimizer: Optimizer<Float>,
+    func evaluate(_ model: any Model<Float>, parameters: [Float], averaged: inout [Float], driver: StepDriver,
                   assembler: BatchAssembler, epoch: Int, step: Int, seconds: Double) -> [MetricPoint] {
         var evaluated = parameters
-        if plan.configuration.averages, optimizer.step > 0 {
-            averaged.withUnsafeMutableBufferPointer { _ = optimizer.writeAveragedParameters(into: $0) }
-            evaluated = averaged
-        }
+        if averaged.withUnsafeMutableBufferPointer({ driver.writeEvaluationParameters(into: $0) }) { evaluated = averaged }
         let (train, test) = evaluated.withUnsafeBufferPointer { p -> (Evaluation, Evaluation) in
             func pass(_ split: Int) -> Evaluation {
                 var total = Evaluation()
@@ -194,11 +189,11 @@ final class TrainingRun {
         return .diverged(step: step, lastFiniteLoss: nil)
     }
 
-    func checkpointData(epoch: Int, step: Int, parameters: [Float], optimizer: Optimizer<Float>, shuffle: Xoshiro256, noise: Xoshiro256,
+    func checkpointData(epoch: Int, step: Int, parameters: [Float], driver: StepDriver, shuffle: Xoshiro256, noise: Xoshiro256,
                         trainSeconds: Double) throws -> Checkpoint {
         let rng = String(decoding: try JSONEncoder().encode(["shuffle": shuffle, "dropout": noise]), as: UTF8.self)
         return Checkpoint(epoch: epoch, step: step, parameters: parameters.withUnsafeBytes { Array($0) },
-                          optimizerState: [UInt8](optimizer.state().serialized()), rngState: rng, trainSeconds: trainSeconds)
+                          optimizerState: driver.checkpointState(), rngState: rng, trainSeconds: trainSeconds)
     }
 }
 
