@@ -3,7 +3,7 @@ import Foundation
 
 /// The element types the engine computes in: Float32 for training (sgemm), Float64 for exactness
 /// checks (dgemm). Each supplies its BLAS routines and the scalar functions the layers need.
-public protocol NNScalar: BinaryFloatingPoint & SIMDScalar & Sendable {
+public protocol NNScalar: BinaryFloatingPoint & SIMDScalar & Sendable & Codable {
     /// C = alpha * op(A) * op(B) + beta * C, row-major; op(X) = X or X^T. A is m x k after op,
     /// B is k x n after op, C is m x n.
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,

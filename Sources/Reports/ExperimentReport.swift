@@ -123,6 +123,36 @@ public struct ExperimentReport: Sendable {
         let logY = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300) > 10
         let spec = a.results.spec
         let title = "\(spec.title) (\(a.results.scale) scale)"
-        return [("training_loss", SVGPlot(title: title, xLabel: "epochs", yLabel: "training cost (full pass, no dropout, no L2)", logY: logY, series: series))]
+        var plots = [(name: "training_loss", plot: SVGPlot(title: title, xLabel: "epochs", yLabel: "training cost (full pass, no dropout, no L2)", logY: logY, series: series))]
+        for label in a.labels { if let plot = sensitivityPlot(a, label: label) { plots.append((name: "sensitivity_\(Table.snakeCase(label))", plot: plot)) } }
+        return plots
+    }
+
+    /// The paper's Figure 4 panel form, for any optimizer whose grid varies the learning rate: the
+    /// selection score against log10(lr), one line per combination of the other varying
+    /// hyperparameters (e.g. beta1 and beta2). Diverged settings are left out of the lines.
+    static func sensitivityPlot(_ a: Analysis, label: String) -> SVGPlot? {
+        let settings = a.settings[label] ?? []
+        let parsed = settings.compactMap { s -> (values: [String: Double], score: Double)? in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(s.settingJSON.utf8)) as? [String: Any] else { return nil }
+            var values: [String: Double] = [:]
+            for (k, v) in object { if let n = v as? NSNumber, !(v is Bool) || String(cString: n.objCType) != "c" { values[k] = n.doubleValue } }
+            return (values, s.score)
+        }
+        let rates = Set(parsed.compactMap { $0.values["lr"] })
+        guard rates.count >= 2 else { return nil }
+        let others = Set(parsed.flatMap { $0.values.keys }).subtracting(["lr"]).filter { key in Set(parsed.compactMap { $0.values[key] }).count > 1 }.sorted()
+        let groups = Dictionary(grouping: parsed) { p in others.map { "\($0)=\(Format.number(p.values[$0] ?? .nan))" }.joined(separator: ", ") }
+        let series = groups.keys.sorted().map { key -> SVGPlot.Series in
+            let points = groups[key]!.filter { $0.values["lr"] != nil }.sorted { $0.values["lr"]! < $1.values["lr"]! }
+            let x = points.map { log10($0.values["lr"]!) }, y = points.map { $0.score.isFinite ? $0.score : .nan }
+            return SVGPlot.Series(name: key.isEmpty ? label : key, x: x, mean: y, low: y, high: y)
+        }
+        let values = series.flatMap(\.mean).filter { $0.isFinite && $0 > 0 }
+        let logY = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300) > 10
+        var plot = SVGPlot(title: "\(label): \(a.results.spec.selection.metric) at the end vs learning rate (\(a.results.scale) scale)",
+                           xLabel: "log10(learning rate); diverged settings omitted", yLabel: a.results.spec.selection.metric, logY: logY, series: series)
+        plot.markers = true
+        return plot
     }
 }

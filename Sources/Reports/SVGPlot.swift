@@ -17,6 +17,8 @@ public struct SVGPlot: Sendable {
     public let yLabel: String
     public let logY: Bool
     public let series: [Series]
+    /// Draw a marker at every point (few points, e.g. a learning-rate sweep).
+    public var markers = false
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
     static let width = 800.0, height = 500.0
@@ -30,7 +32,7 @@ public struct SVGPlot: Sendable {
         }
         func ty(_ y: Double) -> Double { logY ? log10(y) : y }
         var (lo, hi) = (ty(yMin), ty(yMax))
-        if logY { lo = floor(lo); hi = ceil(hi) } else { let pad = (hi - lo) * 0.05 + 1e-12; lo -= pad; hi += pad }
+        if logY { lo = floor(lo); hi = ceil(hi) } else { let pad = max((hi - lo) * 0.05, abs(hi) * 0.05, 1e-12); lo -= pad; hi += pad }
         if hi <= lo { hi = lo + 1 }
         let x1 = xMax > xMin ? xMax : xMin + 1
         let plotW = Self.width - Self.left - Self.right, plotH = Self.height - Self.top - Self.bottom
@@ -65,6 +67,9 @@ public struct SVGPlot: Sendable {
                 let upper = band.map { "\(f(px(s.x[$0]))),\(f(py(s.high[$0])))" }
                 let lower = band.reversed().map { "\(f(px(s.x[$0]))),\(f(py(s.low[$0])))" }
                 out += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+            }
+            if markers {
+                for i in points { out += "<circle cx=\"\(f(px(s.x[i])))\" cy=\"\(f(py(s.mean[i])))\" r=\"4\" fill=\"\(color)\"/>\n" }
             }
             if !points.isEmpty {
                 out += "<polyline points=\"\(points.map { "\(f(px(s.x[$0]))),\(f(py(s.mean[$0])))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"

@@ -18,7 +18,7 @@ import Testing
     /// Every file matches its golden copy (regenerate with ADAMBENCH_UPDATE_GOLDEN=1 after a deliberate change).
     @Test func rendersTheGoldenFiles() throws {
         let files = try render()
-        #expect(files.count == 8, "index, report, five CSV tables (best settings, sensitivity, comparison, curves, claims), one plot")
+        #expect(files.count == 10, "index, report, five CSV tables (best settings, sensitivity, comparison, curves, claims), three plots")
         if ProcessInfo.processInfo.environment["ADAMBENCH_UPDATE_GOLDEN"] == "1" {
             for (path, text) in files {
                 let url = Self.golden.appendingPathComponent(path)
