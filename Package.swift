@@ -29,8 +29,12 @@ let package = Package(
 
         // Seeded xoshiro256** streams: the only source of randomness (init, shuffling, dropout, noise).
         .target(name: "DeterministicRandom"),
-        // Pure Swift: every update rule, its conventions, presets, schedules and averaging.
-        .target(name: "Optimizers", swiftSettings: vectorMath),
+        // Adam's Float32 step in C, compiled for AVX-512, AVX2 and baseline x86-64 and chosen at load
+        // time (the way PyTorch dispatches its fused kernels); no FMA contraction, so all variants
+        // give the bits of the Swift loop.
+        .target(name: "COptimizerKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
+        // Every update rule, its conventions, presets, schedules and averaging.
+        .target(name: "Optimizers", dependencies: ["COptimizerKernels"], swiftSettings: vectorMath),
         // Layers, losses and the paper's models over OpenBLAS.
         .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "DeterministicRandom"], swiftSettings: vectorMath),
         // Locating, verifying (SHA-256) and decoding the paper's datasets.

@@ -26,21 +26,24 @@ struct OptimizerBenchCommand: ParsableCommand {
             }
             kinds = kinds.filter { names.contains($0.rawValue) }
         }
-        var parameterBuffer = (0..<parameters).map { Float(($0 % 1000)) * 1e-3 - 0.5 }
-        let gradients = (0..<parameters).map { Float((($0 * 7919) % 1000)) * 1e-4 - 0.05 }
+        // Parameters and gradients in huge-page buffers, as the optimizer's own state (and PyTorch's tensors).
+        let parameterBuffer = StateBuffer<Float>(name: "parameters", count: parameters)
+        let gradientBuffer = StateBuffer<Float>(name: "gradients", count: parameters)
+        for i in 0..<parameters {
+            parameterBuffer.pointer[i] = Float(i % 1000) * 1e-3 - 0.5
+            gradientBuffer.pointer[i] = Float((i * 7919) % 1000) * 1e-4 - 0.05
+        }
+        let p = UnsafeMutableBufferPointer(start: parameterBuffer.pointer, count: parameters)
+        let g = UnsafeBufferPointer(start: gradientBuffer.pointer, count: parameters)
         print("optimizer\tparameters\tmedian_ms_per_step\telements_per_second")
         for kind in kinds {
             let optimizer = Optimizer<Float>(.defaults(kind), parameterCount: parameters)
             var times: [Double] = []
-            parameterBuffer.withUnsafeMutableBufferPointer { p in
-                gradients.withUnsafeBufferPointer { g in
-                    optimizer.step(parameters: p, gradients: g) // warm-up: touches every state page
-                    for _ in 0..<steps {
-                        let start = DispatchTime.now().uptimeNanoseconds
-                        optimizer.step(parameters: p, gradients: g)
-                        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
-                    }
-                }
+            optimizer.step(parameters: p, gradients: g) // warm-up: touches every state page
+            for _ in 0..<steps {
+                let start = DispatchTime.now().uptimeNanoseconds
+                optimizer.step(parameters: p, gradients: g)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
             }
             let median = times.sorted()[times.count / 2]
             print("\(kind.rawValue)\t\(parameters)\t\(String(format: "%.3f", median * 1e3))\t\(String(format: "%.3e", Double(parameters) / median))")
