@@ -124,20 +124,31 @@ public struct ExperimentReport: Sendable {
         let spec = a.results.spec
         let title = "\(spec.title) (\(a.results.scale) scale)"
         var plots = [(name: "training_loss", plot: SVGPlot(title: title, xLabel: "epochs", yLabel: "training cost (full pass, no dropout, no L2)", logY: logY, series: series))]
-        for label in a.labels { if let plot = sensitivityPlot(a, label: label) { plots.append((name: "sensitivity_\(Table.snakeCase(label))", plot: plot)) } }
+        let horizon = a.results.runs.map { $0.curve(MetricPoint.trainLoss).count - 1 }.max() ?? 0
+        for label in a.labels {
+            if let plot = sensitivityPlot(a, label: label) { plots.append((name: "sensitivity_\(Table.snakeCase(label))", plot: plot)) }
+            // The paper's Figure 4 shows the loss after 10 epochs beside the loss at the end.
+            if horizon > 10, let plot = sensitivityPlot(a, label: label, epochs: 10) {
+                plots.append((name: "sensitivity_\(Table.snakeCase(label))_epoch10", plot: plot))
+            }
+        }
         return plots
     }
 
     /// The paper's Figure 4 panel form, for any optimizer whose grid varies the learning rate: the
     /// selection score against log10(lr), one line per combination of the other varying
     /// hyperparameters (e.g. beta1 and beta2). Diverged settings are left out of the lines.
-    static func sensitivityPlot(_ a: Analysis, label: String) -> SVGPlot? {
+    static func sensitivityPlot(_ a: Analysis, label: String, epochs: Int? = nil) -> SVGPlot? {
         let settings = a.settings[label] ?? []
+        let rule = a.results.spec.selection
         let parsed = settings.compactMap { s -> (values: [String: Double], score: Double)? in
             guard let object = try? JSONSerialization.jsonObject(with: Data(s.settingJSON.utf8)) as? [String: Any] else { return nil }
             var values: [String: Double] = [:]
             for (k, v) in object { if let n = v as? NSNumber, !(v is Bool) || String(cString: n.objCType) != "c" { values[k] = n.doubleValue } }
-            return (values, s.score)
+            guard let epochs else { return (values, s.score) }
+            let score = s.diverged > 0 || s.runs.isEmpty ? Double.nan
+                : Statistics.mean(s.runs.map { Analysis.windowMean($0.curve(rule.metric), lastFraction: rule.lastFraction, epochs: epochs) })
+            return (values, score)
         }
         let rates = Set(parsed.compactMap { $0.values["lr"] })
         guard rates.count >= 2 else { return nil }
@@ -150,7 +161,8 @@ public struct ExperimentReport: Sendable {
         }
         let values = series.flatMap(\.mean).filter { $0.isFinite && $0 > 0 }
         let logY = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300) > 10
-        var plot = SVGPlot(title: "\(label): \(a.results.spec.selection.metric) at the end vs learning rate (\(a.results.scale) scale)",
+        let when = epochs.map { "after \($0) epochs" } ?? "at the end"
+        var plot = SVGPlot(title: "\(label): \(a.results.spec.selection.metric) \(when) vs learning rate (\(a.results.scale) scale)",
                            xLabel: "log10(learning rate); diverged settings omitted", yLabel: a.results.spec.selection.metric, logY: logY, series: series)
         plot.markers = true
         return plot
