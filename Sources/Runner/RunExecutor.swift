@@ -54,7 +54,7 @@ public final class RunExecutor: @unchecked Sendable {
         let keys = Set(plans.keys)
         let collector = SummaryCollector()
         let group = DispatchGroup()
-        for worker in 0..<jobs {
+        for _ in 0..<jobs {
             group.enter()
             let thread = Thread { [self] in
                 defer { group.leave() }
@@ -67,7 +67,8 @@ public final class RunExecutor: @unchecked Sendable {
                     }
                     guard let run = claimed, let plan = plans[run.key] else { return }
                     let start = DispatchTime.now().uptimeNanoseconds
-                    let (outcome, recording) = execute(run, plan, worker: worker)
+                    var recording = 0.0
+                    let outcome = execute(run, plan, recording: &recording)
                     collector.record(key: run.key, outcome, recordingSeconds: recording,
                                      runSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
                 }
@@ -79,20 +80,13 @@ public final class RunExecutor: @unchecked Sendable {
         return collector.summary
     }
 
-    func execute(_ run: RunRecord, _ plan: PlannedRun, worker: Int) -> (Result<RunOutcome, Error>, Double) {
-        var recording = 0.0
-        let result = execute(run, plan, recording: &recording)
-        return (result, recording)
-    }
-
+    /// Runs one claimed run; `recording` receives the seconds it spent writing to the store.
     func execute(_ run: RunRecord, _ plan: PlannedRun, recording: inout Double) -> Result<RunOutcome, Error> {
         let name = "\(plan.experiment) \(plan.label) \(RunPlan.compactJSON(plan.setting)) seed \(plan.seed)"
         progress.started(key: run.key, name: name, epochs: plan.training.epochs, resumedAt: run.epochsCompleted)
         do {
             let data = try provider.data(for: plan.data, training: plan.training)
-            var recorded = provenance
-            recorded.host = provenance.host
-            let extra = ProvenanceRecord(base: recorded, datasetSHA256: plan.datasetFingerprint, splits: data.fingerprints,
+            let extra = ProvenanceRecord(base: provenance, datasetSHA256: plan.datasetFingerprint, splits: data.fingerprints,
                                          whitening: provider.whiteningFingerprint(for: plan.data, training: plan.training),
                                          tokenizer: plan.data.dataset == .imdb ? Tokenizer.description : nil)
             try store.setProvenance(runID: run.id, json: extra.json)
