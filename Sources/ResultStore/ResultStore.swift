@@ -64,6 +64,14 @@ public final class ResultStore: Sendable {
                 throw StoreError("\(path): written by a newer AdamBench (schema migrations \(unknown.joined(separator: ", ")) are unknown to this version); upgrade adam-bench to read it")
             }
         }
+        // A new database reclaims the space of deleted checkpoints (tens of MB for a CNN run) as
+        // runs finish; auto_vacuum must be chosen before the first table exists.
+        try pool.writeWithoutTransaction { db in
+            if try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").isEmpty {
+                try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+                try db.execute(sql: "VACUUM") // applies it to the (empty) file
+            }
+        }
         do { try migrator.migrate(pool) } catch {
             throw StoreError("\(path): cannot create the schema (\(error))")
         }
@@ -205,6 +213,7 @@ public final class ResultStore: Sendable {
                 """, arguments: [status.rawValue, divergedStep, lastFiniteLoss, errorText, Self.timestamp(), provenanceJSON, notesJSON, runID])
             if status != .failed { try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID]) }
         }
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
     }
 
     /// Gives a claimed run back (interrupted): it stays resumable from its checkpoint.
