@@ -51,16 +51,18 @@ enum SpecLoading {
                       estimatedFLOPs: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test))
     }
 
-    /// Rough single-thread seconds for a run (effective FLOP/s measured with `adam-bench bench models`).
+    /// Rough single-core seconds for a run: its estimated FLOPs over an effective rate per model,
+    /// calibrated on the quick and fig1 paper runs of results/adambench.sqlite (2 workers, AMD EPYC,
+    /// wall time per run including data loading and evaluation).
     static func estimatedSeconds(_ run: PlannedRun) -> Double {
         let sizes = splitSizes(run.data)
         let rate: Double
         switch run.model.kind {
-        case .logisticRegression: rate = 8e9
-        case .bowLogisticRegression: rate = 0.6e9
-        case .mlp: rate = 60e9
-        case .cnn: rate = 50e9
-        case .vae: rate = 40e9
+        case .logisticRegression: rate = 25e9
+        case .bowLogisticRegression: rate = 1.9e9
+        case .mlp: rate = 85e9
+        case .cnn: rate = 53e9
+        case .vae: rate = 53e9
         }
         return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1
     }
