@@ -35,6 +35,9 @@ let package = Package(
         .target(name: "COptimizerKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
         // Every update rule, its conventions, presets, schedules and averaging.
         .target(name: "Optimizers", dependencies: ["COptimizerKernels"], swiftSettings: vectorMath),
+        // SFO (sum-of-functions quasi-Newton) and L-BFGS with PyTorch's strong-Wolfe line search:
+        // methods that evaluate the objective themselves, over BLAS and LAPACK.
+        .target(name: "QuasiNewton", dependencies: ["COpenBLAS", "DeterministicRandom"]),
         // Layers, losses and the paper's models over OpenBLAS.
         .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "DeterministicRandom"], swiftSettings: vectorMath),
         // Locating, verifying (SHA-256) and decoding the paper's datasets.
@@ -54,7 +57,7 @@ let package = Package(
         ]),
         // Training loop, evaluation, divergence, checkpoints/resume, parallel execution, progress.
         .target(name: "Runner", dependencies: [
-            "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "Datasets", "DeterministicRandom",
+            "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "QuasiNewton", "Datasets", "DeterministicRandom",
         ]),
         // Aggregation across seeds, best-setting selection, tables, SVG plots, claim verdicts.
         .target(name: "Reports", dependencies: ["ResultStore", "Experiments", "DeterministicRandom"]),
@@ -66,6 +69,8 @@ let package = Package(
         .testTarget(name: "OptimizersTests", dependencies: [
             "Optimizers", .product(name: "PropertyBased", package: "swift-property-based"),
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "QuasiNewtonTests", dependencies: ["QuasiNewton", "Optimizers", "DeterministicRandom"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DeterministicRandom"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),

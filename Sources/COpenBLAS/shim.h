@@ -1,11 +1,15 @@
 #ifndef ADAMBENCH_COPENBLAS_SHIM_H
 #define ADAMBENCH_COPENBLAS_SHIM_H
 // OpenBLAS's CBLAS interface plus the OpenBLAS extensions (thread control, core name)
-// and the one LAPACK routine the harness uses (symmetric eigendecomposition for ZCA).
+// and the LAPACK routines the harness uses: symmetric eigendecomposition (ZCA, SFO's curvature
+// guards) and Cholesky factor/solve (SFO's subspace Newton step).
 #include <cblas.h>
 
 void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda,
              float *w, float *work, const int *lwork, int *iwork, const int *liwork, int *info);
 void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
              double *w, double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
+             double *b, const int *ldb, int *info);
 #endif

@@ -1,0 +1,400 @@
+import DeterministicRandom
+
+/// SFO, the Sum of Functions Optimizer (Sohl-Dickstein, Poole & Ganguli, "Fast large-scale
+/// optimization by unifying stochastic gradient and quasi-Newton methods", ICML 2014), for
+/// F(x) = sum_{i=1..N} f_i(x) over a fixed partition of the data into N subfunctions.
+///
+/// Each subfunction keeps a quadratic model G_i (see `SubfunctionModel`) from its last evaluation
+/// x_i, all expressed in one shared subspace (`OrthonormalSubspace`, spanned by the initial point
+/// and every evaluated gradient). One iteration:
+///
+/// 1. Choose j: an active subfunction with fewer than 2 evaluations if any (at random), else the
+///    active subfunction farthest from x in the summed metric, argmax_i (x - x_i)^T H (x - x_i)
+///    (paper §3.3); when every active one has been evaluated at x, activate a new one.
+/// 2. Evaluate f_j(x), f_j'(x). Step-failure guard (paper §3.6): if the value is not finite, or a
+///    first evaluation exceeds mean + 3 sd of the known values, or f_j rose by more than the last
+///    step's predicted total improvement 1/2 dx^T H dx beyond its model G_j(x), evaluate f_j at the
+///    previous point; if that is lower, the step failed: the step scale halves, x returns to the
+///    previous point (the failed point, shrunk towards it while it is >10x off the model, still
+///    adds a curvature pair). Otherwise the scale relaxes, s <- 1/N + s (1 - 1/N).
+/// 3. Add f_j'(x) to the subspace (collapse when K_max columns are used: the new basis spans every
+///    active subfunction's last position and gradient, the current point and the new gradient,
+///    filled with random directions to K_min = K_max / 1.5).
+/// 4. Record (s, y) = (x - x_j, f_j'(x) - f_j'(x_j)) in j's history (at most L pairs) and rebuild
+///    H_j (paper §3.4): work in an orthonormal basis of the history; beta_j = the smallest of the
+///    L largest singular values of Y S^+ (an estimate of the curvature scale), bounded below by
+///    its largest / `maxEigenvalueRatio`; then BFGS from beta_j I through the pairs, oldest first,
+///        B <- B - B s s^T B / (s^T B s) + y y^T / (y^T s)
+///    (pairs normalised by |s|); eigenvalues of B below max|eig| / `maxEigenvalueRatio` are
+///    replaced by the median positive eigenvalue, so H_j is positive definite. A subfunction
+///    without history takes beta = median eigenvalue of H / (active count).
+/// 5. Step to the minimum of sum_i G_i (paper eq. 4), in the subspace:
+///        H = sum_i H_i,   g = sum_i [f_i'(x_i) + H_i (x - x_i)],   x <- x - s H^-1 g
+///    (Cholesky; when roundoff makes H indefinite, its eigenvalues are clamped as in step 4).
+/// 6. Grow the active set (paper §3.2; starts with `initialSubfunctions`, beta = `hessianInit`)
+///    when the gradient's standard error across active subfunctions, in the H^-1 metric, reaches
+///    `maxGradientNoise` times the mean gradient's, after a failed step, or after as many
+///    iterations as there are active subfunctions, once every active one has 2 evaluations.
+///
+/// Memory: the subspace basis is M x K_max in the parameters' type, and each subfunction holds
+/// about (2 + 4L) K_max Float64 values: `memoryBytes` gives the total before anything is allocated.
+/// Full-space work per iteration is two Gram-Schmidt passes over the basis and one projection;
+/// the subspace work is O(K^3) (the Newton solve) plus O(N K r) for the summed gradient.
+public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
+    /// The loss of subfunction `index` at `x`; its gradient goes to `gradient`.
+    public typealias Subfunction = (_ index: Int, _ x: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>) -> Double
+
+    public let count: Int
+    public let subfunctionCount: Int
+    public let settings: SFOSettings
+    /// Subfunction evaluations so far.
+    public private(set) var evaluations = 0
+    public private(set) var iterations = 0
+    public private(set) var failedSteps = 0
+    public private(set) var collapses = 0
+    public var activeCount: Int { models.reduce(0) { $0 + ($1.active ? 1 : 0) } }
+    public var subspaceDimension: Int { subspace.dimension }
+
+    let capacity: Int
+    let subspace: OrthonormalSubspace<Scalar>
+    var models: [SubfunctionModel]
+    /// sum_i Q_i C_i Q_i^T (K_max x K_max); the beta_i I parts are added when needed.
+    var lowRankTotal: [Double]
+    let priorPosition: FlatVector<Scalar>
+    let gradient: FlatVector<Scalar>
+    let priorGradient: FlatVector<Scalar>
+    let failedPosition: FlatVector<Scalar>
+    let failedGradient: FlatVector<Scalar>
+    var stepScale = 1.0
+    var predictedImprovement = 0.0
+    var iterationsSinceGrowth = 0
+    var cyclicPosition = 0
+    var rng: Xoshiro256Source
+    let tolerance = 1e-12
+
+    /// Bytes SFO allocates for M parameters and N subfunctions (the estimate runs are refused by).
+    public static func memoryBytes(parameters m: Int, subfunctions n: Int, settings: SFOSettings) -> Int {
+        let k = settings.subspaceCapacity(subfunctions: n, parameters: m)
+        return OrthonormalSubspace<Scalar>.bytes(count: m, capacity: k) + 6 * m * MemoryLayout<Scalar>.stride
+            + n * SubfunctionModel.bytes(dimension: k, maxHistory: settings.maxHistory)
+            + 4 * k * k * MemoryLayout<Double>.stride
+    }
+
+    public init(parameters x: UnsafePointer<Scalar>, count: Int, subfunctions: Int, settings: SFOSettings, seed: UInt64) {
+        precondition(subfunctions >= 1 && count >= 1, "SFO needs at least one subfunction and one parameter")
+        self.count = count
+        subfunctionCount = subfunctions
+        self.settings = settings
+        let k = settings.subspaceCapacity(subfunctions: subfunctions, parameters: count)
+        capacity = k
+        rng = Xoshiro256Source(generator: Xoshiro256(seed: seed, stream: "sfo"))
+        subspace = OrthonormalSubspace(count: count, capacity: capacity, initial: x, rng: &rng)
+        let start = subspace.project(x)
+        models = (0..<subfunctions).map { _ in SubfunctionModel(dimension: k, position: start) }
+        lowRankTotal = [Double](repeating: 0, count: k * k)
+        priorPosition = FlatVector(count: count); priorPosition.copy(from: x)
+        gradient = FlatVector(count: count); priorGradient = FlatVector(count: count)
+        failedPosition = FlatVector(count: count); failedGradient = FlatVector(count: count)
+        var order = Array(0..<subfunctions)
+        for i in stride(from: subfunctions - 1, to: 0, by: -1) { order.swapAt(i, rng.index(below: i + 1)) }
+        for i in order.prefix(max(1, settings.initialSubfunctions)) {
+            models[i].active = true
+            models[i].beta = settings.hessianInit
+            models[i].largestEigenvalue = settings.hessianInit
+        }
+    }
+
+    /// One SFO iteration from `x` (updated in place). Returns the chosen subfunction's loss at the
+    /// point SFO keeps (the previous point after a failed step).
+    public func step(parameters x: UnsafeMutablePointer<Scalar>, subfunction f: Subfunction) -> Double {
+        iterations += 1
+        let j = chooseSubfunction(at: subspace.project(x))
+        var loss = evaluate(f, j, x, gradient)
+        var failurePoint = false
+        var failed = false
+        if isFailureCandidate(j, loss: loss, at: x) {
+            let priorLoss = evaluate(f, j, priorPosition.pointer, priorGradient)
+            if priorLoss < loss || !loss.isFinite || !gradient.isFinite {
+                failed = true
+                failedSteps += 1
+                stepScale /= 2
+                let predictedChange = max(abs(models[j].predictedLoss(at: subspace.project(x)) - models[j].loss), tolerance)
+                var shrinks = 0
+                while shrinks < 10, !(loss - priorLoss < 10 * predictedChange) {
+                    // x <- 0.99 x_prior + 0.01 x
+                    for i in 0..<count { x[i] = Scalar(0.99) * priorPosition.pointer[i] + Scalar(0.01) * x[i] }
+                    loss = evaluate(f, j, x, gradient)
+                    shrinks += 1
+                }
+                failedPosition.copy(from: x); failedGradient.copy(from: gradient)
+                x.update(from: priorPosition.pointer, count: count)
+                gradient.copy(from: priorGradient)
+                loss = priorLoss
+            } else {
+                failedPosition.copy(from: priorPosition); failedGradient.copy(from: priorGradient)
+                relaxStepScale()
+            }
+            failurePoint = true
+        } else {
+            relaxStepScale()
+        }
+
+        addToSubspace(gradient.pointer, current: x)
+        if failurePoint { addToSubspace(failedGradient.pointer, current: x) }
+        let position = subspace.project(x), projectedGradient = subspace.project(gradient.pointer)
+        models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
+        models[j].recordChange(position: position, gradient: projectedGradient, maxHistory: settings.maxHistory, tolerance: tolerance)
+        models[j].position = position
+        models[j].gradient = projectedGradient
+        models[j].loss = loss
+        models[j].evaluations += 1
+        if failurePoint {
+            models[j].recordChange(position: subspace.project(failedPosition.pointer), gradient: subspace.project(failedGradient.pointer),
+                                   maxHistory: settings.maxHistory, tolerance: tolerance)
+        }
+        updateCurvature(j)
+        models[j].accumulateLowRank(into: &lowRankTotal, sign: 1)
+
+        takeNewtonStep(from: position, x: x, failed: failed)
+        return loss
+    }
+
+    func relaxStepScale() {
+        let n = Double(subfunctionCount)
+        stepScale = 1 / n + stepScale * (1 - 1 / n)
+    }
+
+    func evaluate(_ f: Subfunction, _ j: Int, _ x: UnsafePointer<Scalar>, _ g: FlatVector<Scalar>) -> Double {
+        evaluations += 1
+        return f(j, x, g.pointer)
+    }
+
+    /// Step 1.
+    func chooseSubfunction(at position: [Double]) -> Int {
+        let active = models.indices.filter { models[$0].active }
+        let young = active.filter { models[$0].evaluations < 2 }
+        if !young.isEmpty { return rng.element(of: young) }
+        switch settings.selection {
+        case .random: return rng.element(of: active)
+        case .cyclic:
+            let j = active[cyclicPosition % active.count]
+            cyclicPosition = (cyclicPosition + 1) % active.count
+            return j
+        case .distance:
+            let h = summedHessian()
+            var best = active[0], bestDistance = -Double.infinity
+            for i in active {
+                let d = zip(position, models[i].position).map { $0 - $1 }
+                let distance = DenseMatrix.dot(d[...], DenseMatrix.multiply(h, d, m: capacity, n: 1, k: capacity)[...])
+                if distance > bestDistance { best = i; bestDistance = distance }
+            }
+            let inactive = models.indices.filter { !models[$0].active }
+            if bestDistance < tolerance, !inactive.isEmpty, models[best].evaluations > 0 {
+                let j = rng.element(of: inactive)
+                models[j].active = true
+                return j
+            }
+            return best
+        }
+    }
+
+    /// Step 2's test: does the new value call for a look at the previous point?
+    func isFailureCandidate(_ j: Int, loss: Double, at x: UnsafePointer<Scalar>) -> Bool {
+        if !loss.isFinite || !gradient.isFinite { return true }
+        let model = models[j]
+        if model.evaluations == 0 {
+            let known = models.filter { $0.evaluations > 0 }.map(\.loss)
+            guard !known.isEmpty else { return false }
+            let mean = known.reduce(0, +) / Double(known.count)
+            let sd = (known.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(known.count)).squareRoot()
+            return loss > mean + 3 * sd
+        }
+        guard loss > model.loss else { return false }
+        return loss - model.predictedLoss(at: subspace.project(x)) > predictedImprovement
+    }
+
+    /// Step 3, with the collapse when the subspace is full.
+    func addToSubspace(_ direction: UnsafePointer<Scalar>, current x: UnsafePointer<Scalar>) {
+        guard subspace.add(direction), subspace.isFull else { return }
+        collapses += 1
+        let k = capacity
+        // Columns to keep, most important first: the current point, the new gradient, then each
+        // active subfunction's last gradient and position, most recently evaluated first; random
+        // directions complete the basis.
+        var columns = subspace.project(x) + subspace.project(direction)
+        for i in models.indices where models[i].active && models[i].evaluations > 0 {
+            columns += models[i].gradient + models[i].position
+        }
+        let kept = columns.count / k
+        let target = settings.collapsedDimension(capacity: capacity)
+        for _ in 0..<target { for _ in 0..<k { columns.append(rng.gaussian()) } }
+        let (basis, rank) = DenseMatrix.orthonormalBasis(columns, rows: k, count: kept + target)
+        // Random fill makes the rank at least `target` in exact arithmetic; never ask for more than it has.
+        let newDimension = min(target, rank)
+        let transform = Array(basis[0..<(k * newDimension)])
+        subspace.collapse(to: transform, newDimension: newDimension)
+        for i in models.indices { models[i].transform(by: transform, newDimension: newDimension) }
+        let reduced = DenseMatrix.multiply(transform, DenseMatrix.multiply(lowRankTotal, transform, m: k, n: newDimension, k: k),
+                                           m: newDimension, n: newDimension, k: k, transposeA: true)
+        lowRankTotal = [Double](repeating: 0, count: k * k)
+        for c in 0..<newDimension { for r in 0..<newDimension { lowRankTotal[c * k + r] = reduced[c * newDimension + r] } }
+    }
+
+    /// H = sum_i H_i over the subspace (K_max x K_max; beta on the whole diagonal).
+    func summedHessian() -> [Double] {
+        var h = lowRankTotal
+        let diagonal = models.reduce(0) { $0 + ($1.active ? $1.beta : 0) }
+        for k in 0..<capacity { h[k * capacity + k] += diagonal }
+        return h
+    }
+
+    /// Step 4.
+    func updateCurvature(_ j: Int) {
+        let k = capacity
+        let pairs = models[j].historyS.count
+        guard pairs > 0 else {
+            models[j].rank = 0; models[j].basis = []; models[j].core = []
+            let n = subspace.dimension
+            let eigen = DenseMatrix.symmetricEigen(leadingBlock(summedHessian(), n), n: n)
+            let beta = (eigen.map { DenseMatrix.median($0.values) } ?? settings.hessianInit) / Double(max(activeCount, 1))
+            models[j].beta = beta; models[j].largestEigenvalue = beta
+            return
+        }
+        let history = models[j].historyS.flatMap { $0 } + models[j].historyY.flatMap { $0 }
+        let (q, r) = DenseMatrix.orthonormalBasis(history, rows: k, count: 2 * pairs)
+        guard r > 0 else { return }
+        // s and y in the history basis (r x pairs each), newest first.
+        let s = DenseMatrix.multiply(q, models[j].historyS.flatMap { $0 }, m: r, n: pairs, k: k, transposeA: true)
+        let y = DenseMatrix.multiply(q, models[j].historyY.flatMap { $0 }, m: r, n: pairs, k: k, transposeA: true)
+
+        // Curvature scale: singular values of Y S^+ (square roots of the eigenvalues of (Y S^+)^T (Y S^+)).
+        var scales = curvatureScales(s: s, y: y, r: r, pairs: pairs)
+        let activeBetas = models.filter(\.active).map(\.beta)
+        if scales.min() == 0 { scales = scales.map { $0 + (activeBetas.max() ?? settings.hessianInit) } }
+        let sorted = scales.sorted(by: >)
+        var smallest = sorted.isEmpty ? (models.filter(\.active).map(\.largestEigenvalue).max() ?? settings.hessianInit) : sorted[min(pairs, sorted.count) - 1]
+        let largest = sorted.first ?? smallest
+        if smallest < largest / settings.maxEigenvalueRatio { smallest = largest / settings.maxEigenvalueRatio }
+        var beta = smallest
+
+        // BFGS from beta I through the pairs, oldest first.
+        var b = [Double](repeating: 0, count: r * r)
+        for i in 0..<r { b[i * r + i] = beta }
+        for p in stride(from: pairs - 1, through: 0, by: -1) {
+            var sp = Array(s[(p * r)..<((p + 1) * r)]), yp = Array(y[(p * r)..<((p + 1) * r)])
+            let length = DenseMatrix.norm(sp)
+            sp = sp.map { $0 / length }; yp = yp.map { $0 / length }
+            let bs = DenseMatrix.multiply(b, sp, m: r, n: 1, k: r)
+            let sbs = DenseMatrix.dot(sp[...], bs[...]), ys = DenseMatrix.dot(yp[...], sp[...])
+            guard sbs > 0, ys != 0, (1 / ys).isFinite, (1 / sbs).isFinite else { beta = largest; continue }
+            for c in 0..<r { for row in 0..<r { b[c * r + row] += yp[row] * yp[c] / ys - bs[row] * bs[c] / sbs } }
+        }
+        // Positive definite: small or negative eigenvalues -> the median positive eigenvalue.
+        var core = [Double](repeating: 0, count: r * r)
+        if let (values, vectors) = DenseMatrix.symmetricEigen(b, n: r) {
+            let positive = values.filter { $0 > 0 }
+            let median = positive.isEmpty ? largest : DenseMatrix.median(positive)
+            let cutoff = (values.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio
+            let clamped = values.map { $0 < cutoff ? median : $0 }
+            for a in 0..<r { for c in 0..<r {
+                var sum = 0.0
+                for e in 0..<r { sum += vectors[e * r + a] * clamped[e] * vectors[e * r + c] }
+                core[c * r + a] = sum - (a == c ? beta : 0)
+            } }
+        } else {
+            for i in 0..<r { core[i * r + i] = largest - beta }
+        }
+        models[j].beta = beta
+        models[j].largestEigenvalue = largest
+        models[j].basis = q
+        models[j].rank = r
+        models[j].core = core
+    }
+
+    /// Singular values of Y S^+ for the history in basis coordinates (s, y: r x pairs).
+    func curvatureScales(s: [Double], y: [Double], r: Int, pairs: Int) -> [Double] {
+        // S^+ = (S^T S)^+ S^T, with the pseudo-inverse from the eigendecomposition of S^T S.
+        let sts = DenseMatrix.multiply(s, s, m: pairs, n: pairs, k: r, transposeA: true)
+        guard let (values, vectors) = DenseMatrix.symmetricEigen(sts, n: pairs) else { return [0, 1] }
+        let cutoff = (values.max() ?? 0) * 1e-15 * Double(pairs)
+        var inverse = [Double](repeating: 0, count: pairs * pairs)
+        for e in 0..<pairs where values[e] > cutoff {
+            for c in 0..<pairs { for row in 0..<pairs { inverse[c * pairs + row] += vectors[e * pairs + row] * vectors[e * pairs + c] / values[e] } }
+        }
+        let pseudoInverse = DenseMatrix.multiply(inverse, s, m: pairs, n: r, k: pairs, transposeB: true)   // pairs x r
+        let dd = DenseMatrix.multiply(y, pseudoInverse, m: r, n: r, k: pairs)                            // r x r
+        let squared = DenseMatrix.multiply(dd, dd, m: r, n: r, k: r, transposeA: true)
+        guard let (w, _) = DenseMatrix.symmetricEigen(squared, n: r) else { return [0, 1] }
+        return w.map { abs($0).squareRoot() }
+    }
+
+    func leadingBlock(_ matrix: [Double], _ n: Int) -> [Double] {
+        var block = [Double](repeating: 0, count: n * n)
+        for c in 0..<n { for r in 0..<n { block[c * n + r] = matrix[c * capacity + r] } }
+        return block
+    }
+
+    /// Steps 5 and 6.
+    func takeNewtonStep(from position: [Double], x: UnsafeMutablePointer<Scalar>, failed: Bool) {
+        let n = subspace.dimension
+        var total = [Double](repeating: 0, count: capacity)
+        let active = models.indices.filter { models[$0].active }
+        for i in active {
+            let d = zip(position, models[i].position).map { $0 - $1 }
+            let hd = models[i].hessianTimes(d)
+            for k in 0..<capacity { total[k] += models[i].gradient[k] + hd[k] }
+        }
+        let h = leadingBlock(summedHessian(), n)
+        // Right-hand sides: the summed gradient, then (for the growth test) the mean gradient and
+        // each active subfunction's deviation from it.
+        let ready = active.allSatisfy { models[$0].evaluations >= 2 } && active.count > 1
+        var rhs = Array(total[0..<n])
+        var mean = [Double](repeating: 0, count: n)
+        if ready {
+            for i in active { for k in 0..<n { mean[k] += models[i].gradient[k] / Double(active.count) } }
+            rhs += mean
+            for i in active { for k in 0..<n { rhs.append(models[i].gradient[k] - mean[k]) } }
+        }
+        let columns = rhs.count / max(n, 1)
+        let solution = solve(h, n: n, rhs, columns: columns)
+        var step = [Double](repeating: 0, count: capacity)
+        for k in 0..<n { step[k] = -solution[k] * stepScale }
+        priorPosition.copy(from: UnsafePointer(x))
+        subspace.addLifted(step, to: x)
+        let hStep = DenseMatrix.multiply(h, Array(step[0..<n]), m: n, n: 1, k: n)
+        predictedImprovement = 0.5 * DenseMatrix.dot(step[0..<n], hStep[...])
+
+        iterationsSinceGrowth += 1
+        guard ready else { return }
+        let meanPower = DenseMatrix.dot(mean[...], solution[n..<(2 * n)])
+        var noisePower = 0.0
+        for (c, i) in active.enumerated() {
+            let offset = (2 + c) * n
+            let deviation = zip(models[i].gradient[0..<n], mean).map { $0 - $1 }
+            noisePower += DenseMatrix.dot(deviation[...], solution[offset..<(offset + n)])
+        }
+        noisePower /= Double(active.count * (active.count - 1))
+        let growthWanted = noisePower >= meanPower * settings.maxGradientNoise || failed || iterationsSinceGrowth - 1 > active.count
+        let inactive = models.indices.filter { !models[$0].active }
+        if growthWanted, !inactive.isEmpty {
+            models[rng.element(of: inactive)].active = true
+            iterationsSinceGrowth = 0
+        }
+    }
+
+    /// H^-1 B by Cholesky; if roundoff has made H indefinite, through its eigendecomposition with
+    /// small eigenvalues clamped to the median positive one.
+    func solve(_ h: [Double], n: Int, _ b: [Double], columns: Int) -> [Double] {
+        var x = b
+        if DenseMatrix.choleskySolve(h, n: n, &x, nrhs: columns) { return x }
+        guard let (values, vectors) = DenseMatrix.symmetricEigen(h, n: n) else { return [Double](repeating: 0, count: b.count) }
+        let positive = values.filter { $0 > 0 }
+        let median = positive.isEmpty ? 1 : DenseMatrix.median(positive)
+        let cutoff = (values.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio
+        let clamped = values.map { $0 < cutoff ? median : $0 }
+        let vtb = DenseMatrix.multiply(vectors, b, m: n, n: columns, k: n, transposeA: true)
+        var scaled = vtb
+        for c in 0..<columns { for e in 0..<n { scaled[c * n + e] /= clamped[e] } }
+        return DenseMatrix.multiply(vectors, scaled, m: n, n: columns, k: n)
+    }
+}
