@@ -39,6 +39,11 @@ public struct SparseRows<T: NNScalar> {
 public struct StepLoss: Sendable, Equatable {
     public let loss: Double
     public let penalty: Double
+
+    public init(loss: Double, penalty: Double) {
+        self.loss = loss
+        self.penalty = penalty
+    }
     public var objective: Double { loss + penalty }
 }
 

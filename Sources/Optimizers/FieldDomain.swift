@@ -4,6 +4,8 @@ enum FieldDomain: Sendable {
     case real(lower: Double?, lowerInclusive: Bool, upper: Double?, upperInclusive: Bool)
     case bool
     case choice([String])
+    /// A whole number at least `minimum` (counts and sizes).
+    case integer(minimum: Int)
 
     static let nonNegative = FieldDomain.real(lower: 0, lowerInclusive: true, upper: nil, upperInclusive: false)
     static let positive = FieldDomain.real(lower: 0, lowerInclusive: false, upper: nil, upperInclusive: false)
@@ -21,6 +23,10 @@ enum FieldDomain: Sendable {
                 && (hi.map { hiIn ? x <= $0 : x < $0 } ?? true)
             return ok ? nil : "expected a number in \(intervalText), got \(value)"
         case (.real, _): return "expected a number in \(intervalText), got \(value.typeName) '\(value)'"
+        case (.integer(let minimum), .number(let x)):
+            return x.isFinite && x == x.rounded() && x >= Double(minimum) && x < 1e15 ? nil
+                : "expected a whole number >= \(minimum), got \(value)"
+        case (.integer(let minimum), _): return "expected a whole number >= \(minimum), got \(value.typeName) '\(value)'"
         case (.bool, .bool): return nil
         case (.bool, _): return "expected true or false, got \(value.typeName) '\(value)'"
         case (.choice(let options), .string(let s)):

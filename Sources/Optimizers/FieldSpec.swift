@@ -12,6 +12,10 @@ struct FieldSpec: Sendable {
         FieldSpec(name: name, domain: .choice(options), defaultValue: .string(value))
     }
 
+    static func integer(_ name: String, minimum: Int, _ value: Int) -> FieldSpec {
+        FieldSpec(name: name, domain: .integer(minimum: minimum), defaultValue: .number(Double(value)))
+    }
+
     static func flag(_ name: String, _ value: Bool) -> FieldSpec {
         FieldSpec(name: name, domain: .bool, defaultValue: .bool(value))
     }
@@ -45,6 +49,21 @@ extension OptimizerKind {
         case .adamw:
             specific = [lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .real("weight-decay", .nonNegative, 0.01),
                         .choice("weight-decay-mode", ["lr-scaled", "unscaled"], "lr-scaled")]
+        case .sfo:
+            // QuasiNewton.SFOSettings; 0 = automatic for `subfunctions` (one per minibatch of the
+            // spec's batch size) and `max-subspace-dimension` (ceil(1.5 (2N + 2))).
+            return [.integer("subfunctions", minimum: 0, 0), .integer("max-history", minimum: 1, 10),
+                    .integer("max-subspace-dimension", minimum: 0, 0), .real("hessian-init", .positive, 1e5),
+                    .integer("initial-subfunctions", minimum: 1, 2), .real("max-gradient-noise", .positive, 1),
+                    .real("max-eigenvalue-ratio", .positive, 1e8), .choice("selection", ["distance", "random", "cyclic"], "distance")]
+        case .lbfgs:
+            // QuasiNewton.LBFGSSettings (torch.optim.LBFGS's names and defaults; history 10); 0 = automatic
+            // for `max-eval` (max-iter * 5 / 4). `batch`: one step per minibatch, or one per epoch on the
+            // whole training set.
+            return [lr(1), .integer("max-iter", minimum: 1, 20), .integer("max-eval", minimum: 0, 0),
+                    .real("tolerance-grad", .nonNegative, 1e-7), .real("tolerance-change", .nonNegative, 1e-9),
+                    .integer("history-size", minimum: 1, 10), .choice("line-search", ["strong-wolfe", "none"], "strong-wolfe"),
+                    .real("curvature-threshold", .nonNegative, 1e-10), .choice("batch", ["minibatch", "full"], "minibatch")]
         }
         specific.append(.choice("schedule", LearningRateSchedule.allCases.map(\.rawValue), "constant"))
         specific.append(.flag("average", false))

@@ -102,6 +102,8 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
                                      epsilon: c.number("epsilon"), momentumDecay: c.number("momentum-decay"))
         case .amsgrad:
             return AMSGradRule<Scalar>(count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"))
+        case .sfo, .lbfgs:
+            preconditionFailure("\(c.kind.rawValue) evaluates the objective itself and has no update rule (the runner drives it)")
         }
     }
 }

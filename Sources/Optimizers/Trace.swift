@@ -67,8 +67,13 @@ public enum Trace {
                 }
             } else { caseProblems.append("\(where_), field 'gradients': expected an array of gradient vectors") }
             var configuration: OptimizerConfiguration?
-            do { configuration = try OptimizerConfiguration(name: optimizer, hyperparameters: hyperparameters) }
-            catch let e as OptimizerConfiguration.Errors {
+            do {
+                configuration = try OptimizerConfiguration(name: optimizer, hyperparameters: hyperparameters)
+                if let kind = configuration?.kind, kind.drivesObjective {
+                    caseProblems.append("\(where_), field 'optimizer': \(kind.rawValue) evaluates its objective itself and cannot replay a gradient sequence; expected one of \(OptimizerKind.gradientKinds.map(\.rawValue).joined(separator: ", "))")
+                    configuration = nil
+                }
+            } catch let e as OptimizerConfiguration.Errors {
                 caseProblems += e.errors.map { "\(where_), field '\($0.field.map { "hyperparameters.\($0)" } ?? "optimizer")': \($0.message)" }
             }
             if caseProblems.isEmpty, let configuration, let initial {

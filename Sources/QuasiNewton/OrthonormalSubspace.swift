@@ -2,7 +2,7 @@
 /// column per direction) in which every subfunction's position, gradient and curvature are kept.
 ///
 /// New directions (each evaluated gradient) are added by Gram-Schmidt against the current columns,
-/// run twice for stability; a direction that is shorter than `tolerance` after projection adds
+/// repeated when a pass removes most of the vector; a direction that is shorter than `tolerance` after projection adds
 /// nothing. When all K_max columns are in use the owner collapses the basis: P <- P T with T
 /// (K_max x K_min) orthonormal, computed in row blocks so the product needs no second M x K_max
 /// buffer. A basis as wide as the space itself is the identity and never changes.
@@ -72,12 +72,17 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
         let length = candidate.dot(candidate).squareRoot()
         guard length >= tolerance, length.isFinite else { return false }
         Scalar.scale(count, 1 / length, candidate.pointer)
+        // Classical Gram-Schmidt, repeated once when the first pass removed most of the vector
+        // (the "twice is enough" criterion: remainder < 0.7 of what went in).
+        var before = 1.0
         for _ in 0..<2 {
             Scalar.gemvTransposed(m: count, k: dimension, alpha: 1, a: basis, lda: count, x: candidate.pointer, beta: 0, y: coefficients)
             Scalar.gemv(m: count, k: dimension, alpha: -1, a: basis, lda: count, x: coefficients, beta: 1, y: candidate.pointer)
             let remainder = candidate.dot(candidate).squareRoot()
             guard remainder >= tolerance else { return false }
             Scalar.scale(count, 1 / remainder, candidate.pointer)
+            if remainder >= 0.7 * before { break }
+            before = 1
         }
         (basis + dimension * count).update(from: candidate.pointer, count: count)
         dimension += 1

@@ -31,4 +31,8 @@ public struct MetricPoint: Sendable, Equatable {
     public static let trainLoss = "train_loss", objective = "objective", testLoss = "test_loss"
     public static let trainAccuracy = "train_accuracy", testAccuracy = "test_accuracy"
     public static let minibatchLoss = "minibatch_loss", minibatchLossMean = "minibatch_loss_mean"
+    /// Quasi-Newton runs (SFO, L-BFGS), at epoch ends: minibatch (subfunction) evaluations so far,
+    /// bytes the optimizer allocated, and the process's peak resident set size.
+    public static let objectiveEvaluations = "objective_evaluations", optimizerMemoryBytes = "optimizer_memory_bytes"
+    public static let peakResidentBytes = "peak_rss_bytes"
 }

@@ -2,24 +2,31 @@ import DeterministicRandom
 import NeuralNetworks
 
 /// The training objective as an optimizer sees it when it drives the objective itself (PyTorch's
-/// `step(closure)`; SFO and L-BFGS need this): a sum over the epoch's minibatches, any of which can be
+/// `step(closure)`; SFO and L-BFGS need this): a sum over minibatches, any of which can be
 /// evaluated at any point, returning its loss and writing its gradient. Evaluations draw dropout
 /// masks from the run's dropout stream in the order they happen, so they stay reproducible.
 public final class MinibatchObjective {
     /// Minibatches in the current epoch's partition.
     public var batchCount: Int { batches.count }
     /// How many minibatch evaluations have been made (the cost measure of quasi-Newton methods).
-    public private(set) var evaluations = 0
+    public internal(set) var evaluations = 0
 
     let model: any Model<Float>
     let evaluateBatch: (ArraySlice<Int>, (ModelBatch<Float>) -> StepLoss) -> StepLoss
     /// The epoch's partition: example indices of each minibatch, in the shuffled order.
     var batches: [ArraySlice<Int>] = []
     var noise: Xoshiro256
+    /// Training examples and the minibatch size (for full-batch evaluations).
+    let exampleCount: Int
+    let batchSize: Int
+    private lazy var partial = [Float](repeating: 0, count: model.layout.count)
 
-    init(model: any Model<Float>, noise: Xoshiro256, evaluateBatch: @escaping (ArraySlice<Int>, (ModelBatch<Float>) -> StepLoss) -> StepLoss) {
+    init(model: any Model<Float>, noise: Xoshiro256, exampleCount: Int, batchSize: Int,
+         evaluateBatch: @escaping (ArraySlice<Int>, (ModelBatch<Float>) -> StepLoss) -> StepLoss) {
         self.model = model
         self.noise = noise
+        self.exampleCount = exampleCount
+        self.batchSize = batchSize
         self.evaluateBatch = evaluateBatch
     }
 
@@ -27,25 +34,55 @@ public final class MinibatchObjective {
     /// included) goes to `gradient`.
     public func evaluate(batch: Int, at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
         precondition(batches.indices.contains(batch), "minibatch \(batch) outside the epoch's \(batches.count)")
+        return evaluate(examples: batches[batch], at: parameters, gradient: gradient)
+    }
+
+    /// The mean loss over `examples` at `parameters` (L2 included in the gradient).
+    public func evaluate(examples: ArraySlice<Int>, at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
         evaluations += 1
-        return evaluateBatch(batches[batch]) { model.trainingStep(parameters: parameters, gradients: gradient, batch: $0, rng: &noise) }
+        return evaluateBatch(examples) { model.trainingStep(parameters: parameters, gradients: gradient, batch: $0, rng: &noise) }
+    }
+
+    /// The mean loss over the whole training set, in contiguous minibatches of the spec's size
+    /// (each counts as one evaluation), weighted by their sizes: sum_b (n_b / n) loss_b.
+    public func evaluateFullBatch(at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
+        let count = model.layout.count
+        for i in 0..<count { gradient[i] = 0 }
+        var loss = 0.0, penalty = 0.0
+        var start = 0
+        while start < exampleCount {
+            let end = min(start + batchSize, exampleCount)
+            let weight = Double(end - start) / Double(exampleCount)
+            let part = partial.withUnsafeMutableBufferPointer { evaluate(examples: Array(start..<end)[...], at: parameters, gradient: $0.baseAddress!) }
+            loss += weight * part.loss
+            penalty = part.penalty
+            partial.withUnsafeBufferPointer { p in for i in 0..<count { gradient[i] += Float(weight) * p[i] } }
+            start = end
+        }
+        return StepLoss(loss: loss, penalty: penalty)
     }
 }
 
-/// How the training loop advances: one call per scheduled minibatch. Optimizers that use one
-/// gradient per step go through `GradientStep`; optimizers that evaluate the objective themselves
-/// (SFO, L-BFGS — issue 8) conform directly and may evaluate any minibatches at any points.
+/// How the training loop advances: `stepsPerEpoch` calls of `step` per epoch. Optimizers that use
+/// one gradient per step go through `GradientStep`; optimizers that evaluate the objective
+/// themselves (`SFOStep`, `LBFGSStep`) conform directly and may evaluate any minibatches at any
+/// points.
 public protocol StepDriver: AnyObject {
     /// Steps taken so far.
     var stepCount: Int { get }
+    /// Steps in an epoch whose shuffled partition has `minibatches` minibatches.
+    func stepsPerEpoch(minibatches: Int) -> Int
     /// Takes one step from `parameters` (updated in place). `scheduledBatch` is the minibatch the
     /// epoch's shuffled order assigns to this step. Returns the loss to log for the step.
     func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss
     /// The parameters to evaluate with (e.g. a temporal average); false = the parameters themselves.
     func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool
-    /// Complete state for checkpoints, and its restoration.
-    func checkpointState() -> [UInt8]
+    /// Complete state for checkpoints, or nil when the driver is not checkpointed (the run then
+    /// starts over after an interruption, and, being deterministic, records the same curve).
+    func checkpointState() -> [UInt8]?
     func restore(_ state: [UInt8]) throws
+    /// Metrics to record at each epoch end besides the evaluation (name, value).
+    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)]
 }
 
 /// The gradient optimizers of the catalogue as step drivers: evaluate the scheduled minibatch once,
@@ -64,6 +101,8 @@ final class GradientStep: StepDriver {
 
     var stepCount: Int { optimizer.step }
 
+    func stepsPerEpoch(minibatches: Int) -> Int { minibatches }
+
     func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss {
         let loss = objective.evaluate(batch: scheduledBatch, at: UnsafePointer(parameters.baseAddress!), gradient: gradients.baseAddress!)
         optimizer.step(parameters: parameters, gradients: UnsafeBufferPointer(gradients))
@@ -74,9 +113,11 @@ final class GradientStep: StepDriver {
         optimizer.configuration.averages && optimizer.writeAveragedParameters(into: destination)
     }
 
-    func checkpointState() -> [UInt8] { [UInt8](optimizer.state().serialized()) }
+    func checkpointState() -> [UInt8]? { [UInt8](optimizer.state().serialized()) }
 
     func restore(_ state: [UInt8]) throws { try optimizer.restore(Optimizers.OptimizerState<Float>(serialized: Data(state))) }
+
+    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] { [] }
 }
 
 import Foundation

@@ -101,9 +101,11 @@ public final class RunExecutor: @unchecked Sendable {
                 recording = training.recordingSeconds
                 throw error
             }
+            let notes = training.notes.isEmpty ? nil : String(decoding: try JSONEncoder().encode(training.notes), as: UTF8.self)
             switch outcome {
-            case .completed: try store.finish(runID: run.id, status: .completed)
-            case .diverged(let step, let last): try store.finish(runID: run.id, status: .diverged, divergedStep: step, lastFiniteLoss: last)
+            case .completed: try store.finish(runID: run.id, status: .completed, notesJSON: notes)
+            case .diverged(let step, let last):
+                try store.finish(runID: run.id, status: .diverged, divergedStep: step, lastFiniteLoss: last, notesJSON: notes)
             case .interrupted: try store.release(runID: run.id)
             }
             progress.finished(key: run.key, outcome: outcome)

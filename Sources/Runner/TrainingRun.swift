@@ -31,6 +31,8 @@ final class TrainingRun {
     let progress: (_ epoch: Int, _ loss: Double) -> Void
     /// Seconds spent writing to the store (metrics, checkpoints), for the recording-overhead figure.
     private(set) var recordingSeconds = 0.0
+    /// Remarks stored with the run (its notes), e.g. SFO trained with dropout.
+    private(set) var notes: [String] = []
 
     init(run: RunRecord, plan: PlannedRun, data: TrainingData, store: ResultStore, cancellation: Cancellation,
          progress: @escaping (Int, Double) -> Void) {
@@ -53,13 +55,17 @@ final class TrainingRun {
         let n = model.layout.count
         var parameters = [Float](repeating: 0, count: n)
         var averaged = [Float](repeating: 0, count: n)
-        let driver: StepDriver = GradientStep(Optimizer<Float>(plan.configuration, parameterCount: n))
         var shuffle = Xoshiro256(seed: plan.seed, stream: "shuffle")
-        let objective = MinibatchObjective(model: model, noise: Xoshiro256(seed: plan.seed, stream: "dropout")) { [self] indices, body in
+        let objective = MinibatchObjective(model: model, noise: Xoshiro256(seed: plan.seed, stream: "dropout"),
+                                           exampleCount: data.trainCount, batchSize: batchSize) { [self] indices, body in
             batch(assembler, indices, body)
         }
         var epoch = 0
         var trainSeconds = 0.0
+
+        var initRNG = Xoshiro256(seed: plan.seed, stream: "init")
+        parameters.withUnsafeMutableBufferPointer { model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG) }
+        let driver = try makeDriver(parameters: parameters, count: n)
 
         if let checkpoint = try store.checkpoint(runID: run.id) {
             guard checkpoint.parameters.count == n * 4 else {
@@ -73,8 +79,6 @@ final class TrainingRun {
             epoch = checkpoint.epoch
             trainSeconds = checkpoint.trainSeconds
         } else {
-            var initRNG = Xoshiro256(seed: plan.seed, stream: "init")
-            parameters.withUnsafeMutableBufferPointer { model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG) }
             let metrics = evaluate(model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler, epoch: 0, step: 0, seconds: 0)
             if let divergence = divergence(in: metrics, step: 0) {
                 try record(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
@@ -95,13 +99,14 @@ final class TrainingRun {
             var metrics: [MetricPoint] = []
             var lossSum = 0.0
             let start = DispatchTime.now().uptimeNanoseconds
-            for b in 0..<batchesPerEpoch {
+            let steps = driver.stepsPerEpoch(minibatches: batchesPerEpoch)
+            for b in 0..<steps {
                 if cancellation.isCancelled { return .interrupted }
                 let step = driver.stepCount + 1
                 let loss = parameters.withUnsafeMutableBufferPointer { driver.step(parameters: $0, objective: objective, scheduledBatch: b).loss }
                 lossSum += loss
                 let elapsed = trainSeconds + Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-                let fractionalEpoch = Double(epoch) + Double(b + 1) / Double(batchesPerEpoch)
+                let fractionalEpoch = Double(epoch) + Double(b + 1) / Double(steps)
                 let diverging = !loss.isFinite || loss > training.divergenceThreshold
                 if diverging || (training.logEvery > 0 && step % training.logEvery == 0) {
                     metrics.append(MetricPoint(name: MetricPoint.minibatchLoss, step: step, epoch: fractionalEpoch, value: loss, wallSeconds: elapsed))
@@ -115,7 +120,10 @@ final class TrainingRun {
             trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             epoch += 1
             let step = driver.stepCount
-            metrics.append(MetricPoint(name: MetricPoint.minibatchLossMean, step: step, epoch: Double(epoch), value: lossSum / Double(batchesPerEpoch), wallSeconds: trainSeconds))
+            metrics.append(MetricPoint(name: MetricPoint.minibatchLossMean, step: step, epoch: Double(epoch), value: lossSum / Double(steps), wallSeconds: trainSeconds))
+            for (name, value) in driver.epochMetrics(objective: objective) {
+                metrics.append(MetricPoint(name: name, step: step, epoch: Double(epoch), value: value, wallSeconds: trainSeconds))
+            }
             let evaluation = evaluate(model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler,
                                       epoch: epoch, step: step, seconds: trainSeconds)
             metrics += evaluation
@@ -124,7 +132,7 @@ final class TrainingRun {
                 return divergence
             }
             try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds,
-                                  checkpoint: epoch < training.epochs
+                                  checkpoint: epoch < training.epochs && driver.checkpointState() != nil
                                     ? try checkpointData(epoch: epoch, step: step, parameters: parameters, driver: driver,
                                                          shuffle: shuffle, noise: objective.noise, trainSeconds: trainSeconds)
                                     : nil)
@@ -193,7 +201,35 @@ final class TrainingRun {
                         trainSeconds: Double) throws -> Checkpoint {
         let rng = String(decoding: try JSONEncoder().encode(["shuffle": shuffle, "dropout": noise]), as: UTF8.self)
         return Checkpoint(epoch: epoch, step: step, parameters: parameters.withUnsafeBytes { Array($0) },
-                          optimizerState: driver.checkpointState(), rngState: rng, trainSeconds: trainSeconds)
+                          optimizerState: driver.checkpointState() ?? [], rngState: rng, trainSeconds: trainSeconds)
+    }
+
+    /// The step driver for the run's optimizer. SFO's memory is estimated first: a run whose SFO
+    /// would take more than 80% of the machine's memory is refused with the figures.
+    func makeDriver(parameters: [Float], count n: Int) throws -> StepDriver {
+        let c = plan.configuration
+        switch c.kind {
+        case .sfo:
+            let bytes = SFOStep.estimatedBytes(c, parameters: n, examples: data.trainCount, batchSize: plan.training.batchSize)
+            let limit = ProcessMemory.physicalBytes / 10 * 8
+            guard bytes <= limit else {
+                let k = SFOStep.settings(c).subspaceCapacity(subfunctions: SFOStep.subfunctionCount(c, examples: data.trainCount, batchSize: plan.training.batchSize), parameters: n)
+                throw RunnerError("optimizer '\(plan.label)' (sfo): needs about \(bytes / 1_048_576) MiB (\(n) parameters x subspace dimension \(k)), more than 80% of this machine's \(ProcessMemory.physicalBytes / 1_048_576) MiB; lower hyperparameters.subfunctions or max-subspace-dimension")
+            }
+            if plan.model.inputDropout > 0 || plan.model.hiddenDropout > 0 {
+                notes.append("SFO with dropout: subfunctions are not deterministic (each evaluation draws new dropout masks); SFO's authors report it then fails to converge.")
+            }
+            return parameters.withUnsafeBufferPointer {
+                SFOStep(c, parameters: $0.baseAddress!, count: n, examples: data.trainCount, batchSize: plan.training.batchSize, seed: plan.seed)
+            }
+        case .lbfgs:
+            if plan.model.inputDropout > 0 || plan.model.hiddenDropout > 0 {
+                notes.append("L-BFGS with dropout: the line search compares losses under different dropout masks.")
+            }
+            return LBFGSStep(c, count: n)
+        default:
+            return GradientStep(Optimizer<Float>(c, parameterCount: n))
+        }
     }
 }
 

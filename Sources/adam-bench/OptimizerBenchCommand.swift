@@ -18,11 +18,11 @@ struct OptimizerBenchCommand: ParsableCommand {
 
     func run() throws {
         guard parameters > 0, steps > 0 else { throw CommandFailure("--parameters and --steps must be positive") }
-        var kinds = OptimizerKind.allCases
+        var kinds = OptimizerKind.gradientKinds
         if let only {
             let names = only.split(separator: ",").map(String.init)
-            for name in names where OptimizerKind(rawValue: name) == nil {
-                throw CommandFailure("--only: unknown optimizer '\(name)'" + Suggestion.hint(for: name, among: OptimizerKind.allCases.map(\.rawValue)))
+            for name in names where !OptimizerKind.gradientKinds.contains(where: { $0.rawValue == name }) {
+                throw CommandFailure("--only: unknown optimizer '\(name)'" + Suggestion.hint(for: name, among: OptimizerKind.gradientKinds.map(\.rawValue)))
             }
             kinds = kinds.filter { names.contains($0.rawValue) }
         }

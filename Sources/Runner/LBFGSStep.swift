@@ -1,0 +1,60 @@
+import Foundation
+import NeuralNetworks
+import Optimizers
+import QuasiNewton
+import ResultStore
+
+/// L-BFGS (`QuasiNewton.LBFGS`, PyTorch's conventions) driving the training objective. `batch:
+/// minibatch` makes one PyTorch `step(closure)` per scheduled minibatch (up to `max-iter`
+/// iterations on that minibatch; history carried across minibatches, as PyTorch does); `batch:
+/// full` makes one `step` per epoch on the whole training set (each full evaluation is
+/// ceil(n / batch) minibatch evaluations). Not checkpointed (see `SFOStep`).
+final class LBFGSStep: StepDriver {
+    let lbfgs: LBFGS<Float>
+    let fullBatch: Bool
+    let memoryBytes: Int
+    private(set) var stepCount = 0
+
+    static func settings(_ c: OptimizerConfiguration) -> LBFGSSettings {
+        var s = LBFGSSettings()
+        s.learningRate = c.number("lr")
+        s.maxIterations = Int(c.number("max-iter"))
+        let e = Int(c.number("max-eval"))
+        s.maxEvaluations = e == 0 ? nil : e
+        s.toleranceGrad = c.number("tolerance-grad")
+        s.toleranceChange = c.number("tolerance-change")
+        s.historySize = Int(c.number("history-size"))
+        s.strongWolfe = c.word("line-search") == "strong-wolfe"
+        s.curvatureThreshold = c.number("curvature-threshold")
+        return s
+    }
+
+    init(_ c: OptimizerConfiguration, count: Int) {
+        let s = Self.settings(c)
+        lbfgs = LBFGS<Float>(count: count, settings: s)
+        fullBatch = c.word("batch") == "full"
+        memoryBytes = LBFGS<Float>.memoryBytes(count: count, settings: s)
+    }
+
+    func stepsPerEpoch(minibatches: Int) -> Int { fullBatch ? 1 : minibatches }
+
+    func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss {
+        stepCount += 1
+        var penalty = 0.0
+        let loss = lbfgs.step(parameters: parameters.baseAddress!) { [fullBatch] x, g in
+            let result = fullBatch ? objective.evaluateFullBatch(at: x, gradient: g) : objective.evaluate(batch: scheduledBatch, at: x, gradient: g)
+            penalty = result.penalty
+            return result.objective
+        }
+        return StepLoss(loss: loss - penalty, penalty: penalty)
+    }
+
+    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool { false }
+    func checkpointState() -> [UInt8]? { nil }
+    func restore(_ state: [UInt8]) throws { throw RunnerError("L-BFGS runs are not checkpointed; found a checkpoint to restore") }
+
+    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
+        [(MetricPoint.objectiveEvaluations, Double(objective.evaluations)), (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
+         (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes))]
+    }
+}

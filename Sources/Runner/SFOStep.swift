@@ -1,0 +1,83 @@
+import DeterministicRandom
+import Foundation
+import NeuralNetworks
+import Optimizers
+import QuasiNewton
+import ResultStore
+
+/// SFO (`QuasiNewton.SumOfFunctionsOptimizer`) driving the training objective.
+///
+/// Subfunctions: a fixed partition of the training set into N parts (the paper's setting), drawn
+/// once per run from the seed (stream "partition"): `subfunctions` = 0 gives one part per minibatch
+/// of the spec's batch size, N = ceil(n / batch); otherwise N parts of (nearly) equal size. An epoch
+/// is N SFO iterations (one effective pass when no step fails; failed steps cost extra evaluations,
+/// counted in `objective_evaluations`). The logged step loss is the chosen subfunction's.
+///
+/// Not checkpointed: SFO's state is dominated by its M x K_max subspace basis (gigabytes for the
+/// MLP), so an interrupted SFO run starts over; being deterministic, it records the same curve.
+/// With dropout the subfunctions are not deterministic functions of the parameters (each evaluation
+/// draws new masks); the run proceeds and says so in its notes.
+final class SFOStep: StepDriver {
+    let sfo: SumOfFunctionsOptimizer<Float>
+    let partition: [ArraySlice<Int>]
+    let memoryBytes: Int
+
+    /// Settings from a configuration of kind `sfo`.
+    static func settings(_ c: OptimizerConfiguration) -> SFOSettings {
+        var s = SFOSettings()
+        s.maxHistory = Int(c.number("max-history"))
+        let k = Int(c.number("max-subspace-dimension"))
+        s.maxSubspaceDimension = k == 0 ? nil : k
+        s.hessianInit = c.number("hessian-init")
+        s.initialSubfunctions = Int(c.number("initial-subfunctions"))
+        s.maxGradientNoise = c.number("max-gradient-noise")
+        s.maxEigenvalueRatio = c.number("max-eigenvalue-ratio")
+        s.selection = SFOSettings.Selection(rawValue: c.word("selection"))!
+        return s
+    }
+
+    /// The number of subfunctions for `examples` training examples.
+    static func subfunctionCount(_ c: OptimizerConfiguration, examples: Int, batchSize: Int) -> Int {
+        let requested = Int(c.number("subfunctions"))
+        return max(1, min(examples, requested == 0 ? (examples + batchSize - 1) / batchSize : requested))
+    }
+
+    /// Bytes SFO will allocate for this run.
+    static func estimatedBytes(_ c: OptimizerConfiguration, parameters: Int, examples: Int, batchSize: Int) -> Int {
+        SumOfFunctionsOptimizer<Float>.memoryBytes(parameters: parameters, subfunctions: subfunctionCount(c, examples: examples, batchSize: batchSize),
+                                                   settings: settings(c))
+    }
+
+    init(_ c: OptimizerConfiguration, parameters: UnsafePointer<Float>, count: Int, examples: Int, batchSize: Int, seed: UInt64) {
+        let n = Self.subfunctionCount(c, examples: examples, batchSize: batchSize)
+        var rng = Xoshiro256(seed: seed, stream: "partition")
+        let order = rng.permutation(examples)
+        partition = (0..<n).map { i in order[(i * examples / n)..<((i + 1) * examples / n)] }
+        let s = Self.settings(c)
+        memoryBytes = SumOfFunctionsOptimizer<Float>.memoryBytes(parameters: count, subfunctions: n, settings: s)
+        sfo = SumOfFunctionsOptimizer<Float>(parameters: parameters, count: count, subfunctions: n, settings: s, seed: seed)
+    }
+
+    var stepCount: Int { sfo.iterations }
+
+    func stepsPerEpoch(minibatches: Int) -> Int { partition.count }
+
+    func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss {
+        var penalty = 0.0
+        let loss = sfo.step(parameters: parameters.baseAddress!) { [partition] i, x, g in
+            let result = objective.evaluate(examples: partition[i], at: x, gradient: g)
+            penalty = result.penalty
+            return result.objective
+        }
+        return StepLoss(loss: loss - penalty, penalty: penalty)
+    }
+
+    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool { false }
+    func checkpointState() -> [UInt8]? { nil }
+    func restore(_ state: [UInt8]) throws { throw RunnerError("SFO runs are not checkpointed; found a checkpoint to restore") }
+
+    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
+        [(MetricPoint.objectiveEvaluations, Double(objective.evaluations)), (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
+         (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes))]
+    }
+}
