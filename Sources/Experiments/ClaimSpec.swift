@@ -4,13 +4,22 @@
 /// - `similar`: |subject - other| <= tolerance * |other| (relative), on the seed-paired difference;
 /// - `better`: subject lower than each other by more than the tolerance;
 /// - `faster`: subject reaches `target` (or, without one, the others' value at the window) in fewer
-///   epochs;
-/// - `not-worse`: subject lower or within the tolerance.
+///   epochs; with `axis: seconds`, subject's metric is lower at the same training time (the time the
+///   shorter of the two runs trained, curves interpolated linearly between epoch ends);
+/// - `not-worse`: subject lower or within the tolerance;
+/// - `cost-ratio`: the subject's training seconds per iteration divided by each other's lies in
+///   `range` (e.g. SFO 5-10x slower per iteration than Adam: subject SFO, versus Adam, range [5, 10]).
 /// The reporter turns each into supported / refuted / inconclusive with its evidence.
 public struct ClaimSpec: Sendable, Hashable, Codable {
     public enum Relation: String, Sendable, CaseIterable, Codable {
         case similar, better, faster
         case notWorse = "not-worse"
+        case costRatio = "cost-ratio"
+    }
+
+    /// What `faster` measures progress against.
+    public enum Axis: String, Sendable, CaseIterable, Codable {
+        case epochs, seconds
     }
 
     public var id: String
@@ -25,4 +34,8 @@ public struct ClaimSpec: Sendable, Hashable, Codable {
     public var epochs: Int?
     public var tolerance: Double
     public var target: Double?
+    /// `faster` only: epochs (default) or training seconds.
+    public var axis: Axis? = nil
+    /// `cost-ratio` only: the interval [low, high] the ratio should lie in.
+    public var range: [Double]? = nil
 }

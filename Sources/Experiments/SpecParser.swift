@@ -258,7 +258,7 @@ public enum SpecParser {
     static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String]) -> [ClaimSpec] {
         guard let items = r.list(node, "claims", nonEmpty: false) else { return [] }
         var claims: [ClaimSpec] = []
-        let fields = ["id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance", "target"]
+        let fields = ["id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance", "target", "axis", "range"]
         for (i, item) in items.enumerated() {
             let path = "claims[\(i)]"
             guard let m = r.mapping(item, path, allowed: fields, required: ["id", "statement", "relation", "subject", "versus"]) else { continue }
@@ -280,10 +280,21 @@ public enum SpecParser {
             let epochs = m["epochs"].flatMap { r.integer($0, "\(path).epochs", minimum: 1) }
             let tolerance = m["tolerance"].flatMap { r.number($0, "\(path).tolerance", range: 0...10) } ?? 0.05
             let target = m["target"].flatMap { r.number($0, "\(path).target") }
+            let axis = m["axis"].flatMap { r.word($0, "\(path).axis", among: ClaimSpec.Axis.allCases.map(\.rawValue)) }.flatMap(ClaimSpec.Axis.init(rawValue:))
+            if m["axis"] != nil && relation != nil && relation != .faster {
+                r.problem(m["axis"], "\(path).axis: only a 'faster' claim has an axis")
+            }
+            var range: [Double]? = nil
+            if let node = m["range"] {
+                let bounds = r.list(node, "\(path).range")?.enumerated().compactMap { r.number($0.element, "\(path).range[\($0.offset)]") }
+                if let bounds, bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] { range = bounds }
+                else if bounds != nil { r.problem(node, "\(path).range: expected [low, high] with 0 < low <= high") }
+            }
+            if relation == .costRatio && m["range"] == nil { r.problem(item, "\(path).range: a 'cost-ratio' claim needs range: [low, high]") }
             if let id, claims.contains(where: { $0.id == id }) { r.problem(m["id"], "\(path).id: duplicate claim id '\(id)'") }
             guard let id, let statement, let relation, let subject else { continue }
             claims.append(ClaimSpec(id: id, statement: statement, relation: relation, subject: subject, versus: versus, metric: metric,
-                                    lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target))
+                                    lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis, range: range))
         }
         return claims
     }

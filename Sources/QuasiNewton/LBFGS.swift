@@ -158,10 +158,8 @@ public final class LBFGS<Scalar: QuasiNewtonScalar> {
 
     /// y = g - g_prev, s = t d; kept when y^T s > 1e-10.
     func updateHistory() {
-        for i in 0..<count {
-            workY.pointer[i] = gradient.pointer[i] - previousGradient.pointer[i]
-            workS.pointer[i] = direction.pointer[i] * Scalar(stepLength)
-        }
+        workY.assignDifference(gradient, previousGradient)
+        workS.assignScaled(direction, by: stepLength)
         let ys = workY.dot(workS)
         guard ys > settings.curvatureThreshold else { return }
         let recycledY: FlatVector<Scalar>, recycledS: FlatVector<Scalar>

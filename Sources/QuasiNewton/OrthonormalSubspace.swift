@@ -104,7 +104,7 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
                 let rows = min(rowsPerBlock, count - row)
                 Scalar.gemm(m: rows, n: newDimension, k: dimension, a: basis + row, lda: count, b: tp.baseAddress!, ldb: capacity,
                             c: block, ldc: rows)
-                for k in 0..<newDimension { for r in 0..<rows { basis[k * count + row + r] = block[k * rows + r] } }
+                for k in 0..<newDimension { (basis + k * count + row).update(from: block + k * rows, count: rows) }
                 row += rows
             }
         }

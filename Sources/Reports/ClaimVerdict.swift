@@ -25,6 +25,10 @@ public struct ClaimVerdict: Sendable {
 /// - `faster`: d is the difference in epochs needed to reach the target (the spec's, else the worse
 ///   of the two window means relaxed by the tolerance); supported when the interval lies below 0;
 ///   refuted when its lower end is at or above 0. A run that never reaches it counts as horizon + 1.
+/// - `faster` with `axis: seconds`: d is the difference of the metric at the training time of the
+///   shorter of the two runs; supported when the interval lies below 0, refuted when at or above 0.
+/// - `cost-ratio`: the per-seed ratio of training seconds per iteration; supported when its interval
+///   lies inside `range`, refuted when it lies outside.
 /// A claim needs finished best-setting runs for at least `minimumSeeds` common seeds per comparison,
 /// else it is inconclusive; it is supported only when every comparison is, refuted when any is.
 public enum ClaimEvaluator {
@@ -61,6 +65,44 @@ public enum ClaimEvaluator {
     static func compare(_ claim: ClaimSpec, a: [Double], b: [Double], subjectRuns: SettingSummary, otherRuns: SettingSummary,
                         seeds: [UInt64], other: String, sign: Double) -> (ClaimVerdict.Outcome, String) {
         guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
+        func run(_ s: SettingSummary, _ seed: UInt64) -> ReportRun { s.runs.first { $0.record.seed == seed }! }
+        if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
+            func perIteration(_ r: ReportRun) -> Double { r.record.trainSeconds / Double(max(r.record.stepsCompleted, 1)) }
+            let ratios = seeds.map { perIteration(run(subjectRuns, $0)) / perIteration(run(otherRuns, $0)) }
+            let e = Statistics.estimate(ratios)
+            let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
+            let outcome: ClaimVerdict.Outcome = (low >= range[0] && high <= range[1]) ? .supported
+                : (high < range[0] || low > range[1]) ? .refuted : .inconclusive
+            return (outcome, "\(claim.subject) vs \(other): training seconds per iteration, ratio \(describe(e)) (expected \(format(range[0]))-\(format(range[1])))")
+        }
+        if claim.relation == .faster && claim.axis == .seconds {
+            // The metric of each run at the time the shorter of the pair trained (linear interpolation
+            // between epoch ends; epoch 0 is at time 0).
+            func value(_ r: ReportRun, at time: Double) -> Double {
+                let curve = r.curve(claim.metric).map { sign * $0 }
+                var times = r.trainSeconds
+                if !times.isEmpty { times[0] = 0 }
+                let n = min(curve.count, times.count)
+                guard n > 0 else { return .nan }
+                for e in 1..<max(n, 1) where times[e] >= time {
+                    let w = (time - times[e - 1]) / max(times[e] - times[e - 1], 1e-12)
+                    return curve[e - 1] + w * (curve[e] - curve[e - 1])
+                }
+                return curve[n - 1]
+            }
+            var a: [Double] = [], b: [Double] = [], budgets: [Double] = []
+            for seed in seeds {
+                let x = run(subjectRuns, seed), y = run(otherRuns, seed)
+                let budget = min(x.trainSeconds.last(where: \.isFinite) ?? 0, y.trainSeconds.last(where: \.isFinite) ?? 0)
+                budgets.append(budget)
+                a.append(value(x, at: budget)); b.append(value(y, at: budget))
+            }
+            let d = Statistics.pairedDifference(a, b)
+            let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
+            let outcome: ClaimVerdict.Outcome = high < 0 ? .supported : low >= 0 ? .refuted : .inconclusive
+            let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
+            return (outcome, "\(claim.subject) vs \(other): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))")
+        }
         if claim.relation == .faster {
             let horizon = Double((subjectRuns.runs.first?.curve(claim.metric).count ?? 1) - 1)
             // Default target: the worse of the two window means, relaxed by the tolerance (a curve that
@@ -88,13 +130,19 @@ public enum ClaimEvaluator {
         case .better: outcome = high < -band ? .supported : low > -band ? .refuted : .inconclusive
         case .notWorse: outcome = high <= band ? .supported : low > band ? .refuted : .inconclusive
         case .similar: outcome = (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
-        case .faster: outcome = .inconclusive
+        case .faster, .costRatio: outcome = .inconclusive
         }
         let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
         return (outcome, "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))")
     }
 
     static func rule(_ claim: ClaimSpec) -> String {
+        if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
+            return "cost-ratio: training seconds per iteration, subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
+        }
+        if claim.relation == .faster && claim.axis == .seconds {
+            return "faster by training time: \(claim.metric) lower at the training time of the shorter run, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
+        }
         let window = claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs"
         return "\(claim.relation.rawValue) on \(claim.metric) (\(window)\(claim.epochs.map { ", first \($0) epochs" } ?? "")), tolerance \(format(100 * claim.tolerance))%, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
     }

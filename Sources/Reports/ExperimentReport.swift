@@ -15,8 +15,14 @@ public struct ExperimentReport: Sendable {
     public init(_ results: ExperimentResults) {
         let analysis = Analysis(results)
         self.analysis = analysis
-        tables = [Self.bestSettings(analysis), Self.sensitivity(analysis), Self.comparison(analysis), Self.curvesAtEpochs(analysis)]
-        plots = Self.plots(analysis)
+        var tables = [Self.bestSettings(analysis), Self.sensitivity(analysis), Self.comparison(analysis), Self.curvesAtEpochs(analysis)]
+        var plots = Self.plots(analysis)
+        if IterationCost.applies(analysis) {
+            tables.append(IterationCost.table(analysis))
+            plots.append((name: "training_loss_by_time", plot: IterationCost.wallTimePlot(analysis)))
+        }
+        self.tables = tables
+        self.plots = plots
         verdicts = results.spec.claims.map { ClaimEvaluator.evaluate($0, in: analysis) }
     }
 

@@ -17,6 +17,8 @@ public struct ExperimentResults: Sendable {
 public struct ReportRun: Sendable {
     public let record: RunRecord
     public let curves: [String: [Double]]
+    /// Training seconds at each epoch end (index = epoch), from the training-loss points.
+    public var trainSeconds: [Double] = []
 
     public var isDiverged: Bool { record.status == .diverged }
     public var isFinished: Bool { record.status == .completed || record.status == .diverged }
@@ -35,14 +37,20 @@ extension ExperimentResults {
             for scale in Set(records.map(\.scale)).sorted() {
                 let runs = try records.filter { $0.scale == scale }.map { record -> ReportRun in
                     var curves: [String: [Double]] = [:]
+                    var seconds: [Double] = []
                     for point in try store.metrics(runID: record.id) where point.name != MetricPoint.minibatchLoss {
+                        if point.name == MetricPoint.trainLoss {
+                            let epoch = Int(point.epoch.rounded())
+                            while seconds.count <= epoch { seconds.append(.nan) }
+                            seconds[epoch] = point.wallSeconds
+                        }
                         let epoch = Int(point.epoch.rounded())
                         var values = curves[point.name] ?? []
                         while values.count <= epoch { values.append(.nan) }
                         values[epoch] = point.value
                         curves[point.name] = values
                     }
-                    return ReportRun(record: record, curves: curves)
+                    return ReportRun(record: record, curves: curves, trainSeconds: seconds)
                 }
                 out.append(ExperimentResults(spec: spec, scale: scale, runs: runs))
             }

@@ -47,7 +47,8 @@ public struct ReportWriter {
         for note in spec.notes { out += "> \(note)\n\n" }
         out += "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over seeds; a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
         if formats.contains(.svg) { for (name, _) in report.plots { out += "![\(name)](\(name).svg)\n\n" } }
-        let titles = ["best_settings": "Best settings", "sensitivity": "Sensitivity (every setting)", "comparison": "Comparison at the best settings", "curves_at_epochs": "Training loss at selected epochs"]
+        let titles = ["best_settings": "Best settings", "sensitivity": "Sensitivity (every setting)", "comparison": "Comparison at the best settings", "curves_at_epochs": "Training loss at selected epochs",
+                      "iteration_cost": "Cost per iteration (best settings)"]
         for table in report.tables { out += "## \(titles[table.name] ?? table.name)\n\n" + table.markdown + "\n" }
         out += "## Claims\n\n"
         if report.verdicts.isEmpty { out += "This spec states no claims.\n\n" }

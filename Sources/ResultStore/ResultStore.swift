@@ -299,7 +299,8 @@ public final class ResultStore: Sendable {
                       epochsPlanned: row["epochs_planned"], estimatedFLOPs: row["estimated_flops"],
                       status: RunRecord.Status(rawValue: row["status"]) ?? .failed, epochsCompleted: row["epochs_completed"],
                       stepsCompleted: row["steps_completed"], divergedStep: row["diverged_step"], lastFiniteLoss: row["last_finite_loss"],
-                      errorText: row["error_text"], owner: row["owner"], trainSeconds: row["train_seconds"], provenanceJSON: row["provenance_json"])
+                      errorText: row["error_text"], owner: row["owner"], trainSeconds: row["train_seconds"], provenanceJSON: row["provenance_json"],
+                      notesJSON: row["notes_json"])
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 /// A run as stored: identity, configuration (JSON texts), status and progress.
 public struct RunRecord: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable {
@@ -29,6 +30,14 @@ public struct RunRecord: Sendable, Equatable {
     public let owner: String?
     public let trainSeconds: Double
     public let provenanceJSON: String?
+    /// Remarks the runner stored with the run (a JSON array of strings), e.g. SFO trained with dropout.
+    public let notesJSON: String?
+
+    /// The run's notes.
+    public var notes: [String] {
+        guard let notesJSON, let notes = try? JSONDecoder().decode([String].self, from: Data(notesJSON.utf8)) else { return [] }
+        return notes
+    }
 }
 
 /// What the runner registers for each planned run.

@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func errorsNameTheOptimizerAndTheField() {
-        #expect(problems("adma", [:]) == ["optimizer 'adma': unknown optimizer; expected one of sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad, adamw (did you mean 'adam'?)"])
+        #expect(problems("adma", [:]) == ["optimizer 'adma': unknown optimizer; expected one of sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad, adamw, sfo, lbfgs (did you mean 'adam'?)"])
         #expect(problems("adam", ["lr": .number(-1)]) == ["optimizer 'adam', field 'lr': expected a number in [0.0, inf), got -1"])
         #expect(problems("adam", ["beta1": .number(1)]) == ["optimizer 'adam', field 'beta1': expected a number in [0.0, 1.0), got 1"])
         #expect(problems("adam", ["epsilon": .number(0)]) == ["optimizer 'adam', field 'epsilon': expected a number in (0.0, inf), got 0"])
