@@ -55,7 +55,8 @@ extension OptimizerKind {
             return [.integer("subfunctions", minimum: 0, 0), .integer("max-history", minimum: 1, 10),
                     .integer("max-subspace-dimension", minimum: 0, 0), .real("hessian-init", .positive, 1e5),
                     .integer("initial-subfunctions", minimum: 1, 2), .real("max-gradient-noise", .positive, 1),
-                    .real("max-eigenvalue-ratio", .positive, 1e8), .choice("selection", ["distance", "random", "cyclic"], "distance")]
+                    .real("max-eigenvalue-ratio", .positive, 1e8), .choice("selection", ["distance", "random", "cyclic"], "distance"),
+                    .real("max-step-length-ratio", .positive, 10), .real("minimum-step-length", .nonNegative, 1e-8)]
         case .lbfgs:
             // QuasiNewton.LBFGSSettings (torch.optim.LBFGS's names and defaults; history 10); 0 = automatic
             // for `max-eval` (max-iter * 5 / 4). `batch`: one step per minibatch, or one per epoch on the

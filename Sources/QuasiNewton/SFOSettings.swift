@@ -1,5 +1,7 @@
 /// The knobs of `SumOfFunctionsOptimizer`, named as in specs; defaults follow the authors'
-/// reference implementation (Sohl-Dickstein, Poole & Ganguli, ICML 2014; sfo.py).
+/// reference implementation as released with the paper (Sohl-Dickstein, Poole & Ganguli, ICML 2014;
+/// sfo.py: hessian_init 1e5, max_history_terms 10, hess_max_dev 1e8, max_gradient_noise 1,
+/// max_step_length_ratio 10, minimum_step_length 1e-8).
 public struct SFOSettings: Sendable, Hashable {
     /// How the next subfunction is chosen.
     public enum Selection: String, Sendable, CaseIterable {
@@ -27,6 +29,11 @@ public struct SFOSettings: Sendable, Hashable {
     /// Largest allowed ratio between a curvature estimate's largest and smallest eigenvalues.
     public var maxEigenvalueRatio = 1e8
     public var selection = Selection.distance
+    /// After the first N evaluations, a step is at most this many times the average distance
+    /// travelled per evaluation.
+    public var maxStepLengthRatio = 10.0
+    /// Shorter steps are lengthened to this (their gradient changes would be roundoff).
+    public var minimumStepLength = 1e-8
 
     public init() {}
 

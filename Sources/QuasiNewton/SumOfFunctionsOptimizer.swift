@@ -11,12 +11,13 @@ import DeterministicRandom
 /// 1. Choose j: an active subfunction with fewer than 2 evaluations if any (at random), else the
 ///    active subfunction farthest from x in the summed metric, argmax_i (x - x_i)^T H (x - x_i)
 ///    (paper §3.3); when every active one has been evaluated at x, activate a new one.
-/// 2. Evaluate f_j(x), f_j'(x). Step-failure guard (paper §3.6): if the value is not finite, or a
-///    first evaluation exceeds mean + 3 sd of the known values, or f_j rose by more than the last
-///    step's predicted total improvement 1/2 dx^T H dx beyond its model G_j(x), evaluate f_j at the
-///    previous point; if that is lower, the step failed: the step scale halves, x returns to the
-///    previous point (the failed point, shrunk towards it while it is >10x off the model, still
-///    adds a curvature pair). Otherwise the scale relaxes, s <- 1/N + s (1 - 1/N).
+/// 2. Evaluate f_j(x), f_j'(x). Step-failure guard (paper §3.6; `isFailure`): a non-finite value,
+///    a first evaluation above mean + 3 sd of the known values, or a rise beyond the model G_j(x) by
+///    more than the improvement the last step predicted for the other subfunctions. On failure the
+///    step scale halves, f_j is evaluated at the previous point, the new point is backed off
+///    towards it while it is >10x off the model, and SFO keeps whichever of the two is lower (the
+///    other still adds a curvature pair). Otherwise the scale relaxes, s <- 1/N + s (1 - 1/N);
+///    it never drops below 1e-5.
 /// 3. Add f_j'(x) to the subspace (collapse when K_max columns are used: the new basis spans every
 ///    active subfunction's last position and gradient, the current point and the new gradient,
 ///    filled with random directions to K_min = K_max / 1.5).
@@ -30,7 +31,9 @@ import DeterministicRandom
 ///    without history takes beta = median eigenvalue of H / (active count).
 /// 5. Step to the minimum of sum_i G_i (paper eq. 4), in the subspace:
 ///        H = sum_i H_i,   g = sum_i [f_i'(x_i) + H_i (x - x_i)],   x <- x - s H^-1 g
-///    (Cholesky; when roundoff makes H indefinite, its eigenvalues are clamped as in step 4).
+///    (Cholesky; when roundoff makes H indefinite, its eigenvalues are clamped as in step 4),
+///    lengthened to at least `minimumStepLength` and, after the first N evaluations, shortened to
+///    at most `maxStepLengthRatio` times the average distance travelled per evaluation.
 /// 6. Grow the active set (paper §3.2; starts with `initialSubfunctions`, beta = `hessianInit`)
 ///    when the gradient's standard error across active subfunctions, in the H^-1 metric, reaches
 ///    `maxGradientNoise` times the mean gradient's, after a failed step, or after as many
@@ -68,6 +71,8 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     var stepScale = 1.0
     var predictedImprovement = 0.0
     var iterationsSinceGrowth = 0
+    /// Path length travelled (for the step-length cap).
+    var totalDistance = 0.0
     var cyclicPosition = 0
     var rng: Xoshiro256Source
     let tolerance = 1e-12
@@ -110,53 +115,73 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         iterations += 1
         let j = chooseSubfunction(at: subspace.project(x))
         var loss = evaluate(f, j, x, gradient)
-        var failurePoint = false
-        var failed = false
-        if isFailureCandidate(j, loss: loss, at: x) {
+        var extraPoint = false
+        let failed = isFailure(j, loss: loss, at: x)
+        if failed {
+            failedSteps += 1
+            stepScale /= 2
             let priorLoss = evaluate(f, j, priorPosition.pointer, priorGradient)
-            if priorLoss < loss || !loss.isFinite || !gradient.isFinite {
-                failed = true
-                failedSteps += 1
-                stepScale /= 2
-                let predictedChange = max(abs(models[j].predictedLoss(at: subspace.project(x)) - models[j].loss), tolerance)
-                var shrinks = 0
-                while shrinks < 10, !(loss - priorLoss < 10 * predictedChange) {
-                    // x <- 0.99 x_prior + 0.01 x
-                    for i in 0..<count { x[i] = Scalar(0.99) * priorPosition.pointer[i] + Scalar(0.01) * x[i] }
-                    loss = evaluate(f, j, x, gradient)
-                    shrinks += 1
+            // Back off towards the previous point while the new value is more than 10x the model's
+            // predicted change away: x <- 0.99 x_prior + 0.01 x.
+            let model = models[j]
+            var predictedChange = model.loss.isFinite ? abs(model.predictedLoss(at: subspace.project(x)) - model.loss) : abs(loss - priorLoss)
+            if !predictedChange.isFinite || predictedChange < tolerance { predictedChange = tolerance }
+            var shrinks = 0
+            while shrinks < 10, !(loss - priorLoss < 10 * predictedChange) {
+                for i in 0..<count { x[i] = Scalar(0.99) * priorPosition.pointer[i] + Scalar(0.01) * x[i] }
+                loss = evaluate(f, j, x, gradient)
+                shrinks += 1
+            }
+            if loss < priorLoss {
+                // The (backed-off) new point is better after all: stay; the previous point still
+                // adds a curvature pair.
+                failedPosition.copy(from: priorPosition); failedGradient.copy(from: priorGradient)
+                extraPoint = true
+            } else {
+                if loss.isFinite && gradient.isFinite {
+                    failedPosition.copy(from: UnsafePointer(x)); failedGradient.copy(from: gradient)
+                    extraPoint = true
                 }
-                failedPosition.copy(from: x); failedGradient.copy(from: gradient)
                 x.update(from: priorPosition.pointer, count: count)
                 gradient.copy(from: priorGradient)
                 loss = priorLoss
-            } else {
-                failedPosition.copy(from: priorPosition); failedGradient.copy(from: priorGradient)
-                relaxStepScale()
             }
-            failurePoint = true
         } else {
             relaxStepScale()
         }
+        // Steps so short that they carry no usable curvature are avoided.
+        stepScale = max(stepScale, 1e-5)
 
         addToSubspace(gradient.pointer, current: x)
-        if failurePoint { addToSubspace(failedGradient.pointer, current: x) }
-        let position = subspace.project(x), projectedGradient = subspace.project(gradient.pointer)
+        if extraPoint { addToSubspace(failedGradient.pointer, current: x) }
         models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
-        models[j].recordChange(position: position, gradient: projectedGradient, maxHistory: settings.maxHistory, tolerance: tolerance)
-        models[j].position = position
-        models[j].gradient = projectedGradient
-        models[j].loss = loss
-        models[j].evaluations += 1
-        if failurePoint {
-            models[j].recordChange(position: subspace.project(failedPosition.pointer), gradient: subspace.project(failedGradient.pointer),
-                                   maxHistory: settings.maxHistory, tolerance: tolerance)
+        if extraPoint {
+            record(j, position: subspace.project(failedPosition.pointer), gradient: subspace.project(failedGradient.pointer), loss: .nan)
         }
+        let position = subspace.project(x)
+        record(j, position: position, gradient: subspace.project(gradient.pointer), loss: loss)
         updateCurvature(j)
         models[j].accumulateLowRank(into: &lowRankTotal, sign: 1)
 
+        totalDistance += distance(from: priorPosition, to: x)
         takeNewtonStep(from: position, x: x, failed: failed)
         return loss
+    }
+
+    /// Step 4's bookkeeping: a new evaluation of subfunction j becomes its last one, the change
+    /// since the previous one joins its history.
+    func record(_ j: Int, position: [Double], gradient g: [Double], loss: Double) {
+        models[j].recordChange(position: position, gradient: g, maxHistory: settings.maxHistory, tolerance: tolerance)
+        models[j].position = position
+        models[j].gradient = g
+        if loss.isFinite || models[j].evaluations == 0 { models[j].loss = loss }
+        models[j].evaluations += 1
+    }
+
+    func distance(from a: FlatVector<Scalar>, to x: UnsafePointer<Scalar>) -> Double {
+        var sum = 0.0
+        for i in 0..<count { let d = Double(x[i] - a.pointer[i]); sum += d * d }
+        return sum.squareRoot()
     }
 
     func relaxStepScale() {
@@ -198,19 +223,24 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         }
     }
 
-    /// Step 2's test: does the new value call for a look at the previous point?
-    func isFailureCandidate(_ j: Int, loss: Double, at x: UnsafePointer<Scalar>) -> Bool {
+    /// Step 2's test: is the step a failure? Non-finite values; a subfunction's first value above
+    /// mean + 3 sd of the others' last values; or a rise beyond the model's prediction by more than
+    /// the improvement the step predicted for the other subfunctions,
+    ///     f_j(x) - G_j(x) > 1/2 dx^T H dx - (f_j(x_j) - G_j(x)).
+    func isFailure(_ j: Int, loss: Double, at x: UnsafePointer<Scalar>) -> Bool {
         if !loss.isFinite || !gradient.isFinite { return true }
         let model = models[j]
         if model.evaluations == 0 {
-            let known = models.filter { $0.evaluations > 0 }.map(\.loss)
-            guard !known.isEmpty else { return false }
+            let known = models.filter { $0.evaluations > 0 && $0.loss.isFinite }.map(\.loss)
+            guard known.count > 1 else { return false }
             let mean = known.reduce(0, +) / Double(known.count)
             let sd = (known.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(known.count)).squareRoot()
             return loss > mean + 3 * sd
         }
         guard loss > model.loss else { return false }
-        return loss - model.predictedLoss(at: subspace.project(x)) > predictedImprovement
+        let predicted = model.predictedLoss(at: subspace.project(x))
+        let othersImprovement = predictedImprovement - (model.loss - predicted)
+        return loss - predicted > othersImprovement
     }
 
     /// Step 3, with the collapse when the subspace is full.
@@ -359,6 +389,18 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let solution = solve(h, n: n, rhs, columns: columns)
         var step = [Double](repeating: 0, count: capacity)
         for k in 0..<n { step[k] = -solution[k] * stepScale }
+        // Step length: at least `minimumStepLength`; after the first N evaluations at most
+        // `maxStepLengthRatio` times the average length travelled per evaluation.
+        var length = DenseMatrix.norm(step)
+        if length < settings.minimumStepLength && length > 0 {
+            step = step.map { $0 * settings.minimumStepLength / length }
+            length = settings.minimumStepLength
+        }
+        if evaluations > subfunctionCount && length > tolerance {
+            let average = totalDistance / Double(evaluations)
+            let ratio = length / average
+            if ratio > settings.maxStepLengthRatio { step = step.map { $0 * settings.maxStepLengthRatio / ratio } }
+        }
         priorPosition.copy(from: UnsafePointer(x))
         subspace.addLifted(step, to: x)
         let hStep = DenseMatrix.multiply(h, Array(step[0..<n]), m: n, n: 1, k: n)

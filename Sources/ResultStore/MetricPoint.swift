@@ -35,4 +35,7 @@ public struct MetricPoint: Sendable, Equatable {
     /// bytes the optimizer allocated, and the process's peak resident set size.
     public static let objectiveEvaluations = "objective_evaluations", optimizerMemoryBytes = "optimizer_memory_bytes"
     public static let peakResidentBytes = "peak_rss_bytes"
+    /// Metrics that measure the machine rather than the run (memory of the whole process, which
+    /// depends on the runs beside it): recorded, but left out of curve hashes.
+    public static let machineDependent: Set<String> = [peakResidentBytes]
 }

@@ -275,10 +275,10 @@ public final class ResultStore: Sendable {
     /// SHA-256 over the run's metrics in canonical order (name, then step): for each point, the
     /// name's UTF-8 bytes and a 0 byte, the step as a little-endian Int64, and the value's IEEE-754
     /// bit pattern as a little-endian UInt64 (any NaN as the canonical quiet NaN 0x7FF8000000000000).
-    /// Wall-clock times are not part of it.
+    /// Wall-clock times and machine-dependent metrics (`MetricPoint.machineDependent`) are not part of it.
     public func curveHash(runID: Int64) throws -> String {
         var hasher = SHA256()
-        for m in try metrics(runID: runID) {
+        for m in try metrics(runID: runID) where !MetricPoint.machineDependent.contains(m.name) {
             hasher.update(data: Array(m.name.utf8) + [0])
             withUnsafeBytes(of: Int64(m.step).littleEndian) { hasher.update(bufferPointer: $0) }
             let bits: UInt64 = m.value.isNaN ? 0x7FF8_0000_0000_0000 : m.value.bitPattern

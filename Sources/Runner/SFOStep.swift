@@ -33,6 +33,8 @@ final class SFOStep: StepDriver {
         s.maxGradientNoise = c.number("max-gradient-noise")
         s.maxEigenvalueRatio = c.number("max-eigenvalue-ratio")
         s.selection = SFOSettings.Selection(rawValue: c.word("selection"))!
+        s.maxStepLengthRatio = c.number("max-step-length-ratio")
+        s.minimumStepLength = c.number("minimum-step-length")
         return s
     }
 

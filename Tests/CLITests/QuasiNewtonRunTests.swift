@@ -1,0 +1,110 @@
+import Foundation
+import ResultStore
+import Testing
+
+/// SFO and L-BFGS through `adam-bench run` on real MNIST subsets: determinism across workers and
+/// interruptions (they are not checkpointed, so a killed run starts over), the memory refusal, and
+/// what they record.
+@Suite(.serialized) struct QuasiNewtonRunTests {
+    let runner = RunnerTests()
+
+    static let optimizers = """
+          - {name: sfo, label: SFO, hyperparameters: {subfunctions: 16}}
+          - {name: lbfgs, label: L-BFGS, hyperparameters: {max-iter: 2}}
+          - {name: lbfgs, label: L-BFGS-full, hyperparameters: {batch: full, max-iter: 3}}
+        """
+
+    @Test func curvesDoNotDependOnWorkersAndRecordTheirCost() throws {
+        let dir = try temporaryDirectory()
+        let spec = try RunnerTests.writeSpec(dir, name: "qn", model: "{name: mlp, hidden: [64], l2: 1.0e-5}", epochs: 2,
+                                             optimizers: Self.optimizers, seeds: "[1]")
+        let one = dir.appendingPathComponent("one.sqlite").path, two = dir.appendingPathComponent("two.sqlite").path
+        let a = try runner.run([spec, "--db", one, "--scale", "paper", "--jobs", "1"])
+        let b = try runner.run([spec, "--db", two, "--scale", "paper", "--jobs", "2"])
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr)\(b.stderr)")
+        let hashes = try runner.hashes(one), others = try runner.hashes(two)
+        #expect(hashes.count == 3 && hashes == others)
+        #expect(hashes.values.allSatisfy { $0.hasPrefix("completed 2 ") })
+
+        let store = try ResultStore(path: one)
+        for record in try store.runs() {
+            let points = try store.metrics(runID: record.id)
+            func last(_ name: String) -> Double? { points.last { $0.name == name }?.value }
+            let evaluations = try #require(last(MetricPoint.objectiveEvaluations), "\(record.label)")
+            let memory = try #require(last(MetricPoint.optimizerMemoryBytes))
+            #expect((last(MetricPoint.peakResidentBytes) ?? 0) > memory)
+            switch record.label {
+            case "SFO":
+                // 16 subfunctions = 16 iterations per epoch; failed steps cost extra evaluations.
+                #expect(record.stepsCompleted == 32 && evaluations >= 32)
+            case "L-BFGS":
+                // 1024 examples in minibatches of 32: 32 steps per epoch, each at least one evaluation.
+                #expect(record.stepsCompleted == 64 && evaluations >= 64)
+            default:
+                // One full-batch step per epoch; each full evaluation is 32 minibatch evaluations.
+                #expect(record.stepsCompleted == 2 && evaluations >= 64 && Int(evaluations) % 32 == 0)
+            }
+        }
+        // The report adds the cost table and the loss by training time.
+        let report = try AdamBenchExecutable.run(["report", "--db", one, "--out", dir.appendingPathComponent("report").path])
+        #expect(report.status == 0, "\(report.stderr)")
+        let markdown = try String(contentsOf: dir.appendingPathComponent("report/qn/paper/REPORT.md"), encoding: .utf8)
+        #expect(markdown.contains("Cost per iteration") && markdown.contains("training_loss_by_time.svg"))
+    }
+
+    @Test func aKilledSFORunStartsOverToTheSameCurve() throws {
+        let dir = try temporaryDirectory()
+        let spec = try RunnerTests.writeSpec(dir, name: "sfo-resume", model: "{name: mlp, hidden: [256, 256]}", epochs: 5, subset: 8192,
+                                             optimizers: "  - {name: sfo, hyperparameters: {subfunctions: 32}}", seeds: "[1]")
+        let reference = dir.appendingPathComponent("reference.sqlite").path
+        #expect(try runner.run([spec, "--db", reference, "--scale", "paper", "--jobs", "1"]).status == 0)
+
+        let killed = dir.appendingPathComponent("killed.sqlite").path
+        let process = Process()
+        process.executableURL = AdamBenchExecutable.url
+        process.arguments = ["run", spec, "--db", killed, "--scale", "paper", "--jobs", "1", "--data-dir", RunnerTests.dataFolder]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        var epochs = 0
+        while Date() < deadline && epochs < 2 {
+            Thread.sleep(forTimeInterval: 0.02)
+            epochs = (try? ResultStore(path: killed).runs().first?.epochsCompleted) ?? 0
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let interrupted = try ResultStore(path: killed).runs().first
+        #expect(interrupted?.status == .running && (interrupted?.epochsCompleted ?? 9) < 5, "killed before the end")
+        #expect(try ResultStore(path: killed).checkpoint(runID: interrupted!.id) == nil)
+
+        let again = try runner.run([spec, "--db", killed, "--scale", "paper", "--jobs", "1"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let resumed = try runner.hashes(killed), uninterrupted = try runner.hashes(reference)
+        #expect(resumed == uninterrupted)
+    }
+
+    @Test func anSFOThatWouldNotFitInMemoryIsRefused() throws {
+        let dir = try temporaryDirectory()
+        // A subspace as wide as the parameter count: about 50k x 50k Float32 values.
+        let spec = try RunnerTests.writeSpec(dir, name: "sfo-huge", model: "{name: mlp, hidden: [64]}", epochs: 1,
+                                             optimizers: "  - {name: sfo, hyperparameters: {max-subspace-dimension: 100000000}}", seeds: "[1]")
+        let db = dir.appendingPathComponent("h.sqlite").path
+        let out = try runner.run([spec, "--db", db, "--scale", "paper"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("(sfo): needs about") && out.stderr.contains("lower hyperparameters.subfunctions or max-subspace-dimension"), "\(out.stderr)")
+        #expect(try ResultStore(path: db).runs().first?.status == .failed)
+    }
+
+    @Test func sfoWithDropoutRunsAndSaysSo() throws {
+        let dir = try temporaryDirectory()
+        let spec = try RunnerTests.writeSpec(dir, name: "sfo-dropout", model: "{name: mlp, hidden: [64], hidden-dropout: 0.5}", epochs: 1,
+                                             optimizers: "  - {name: sfo, label: SFO, hyperparameters: {subfunctions: 8}}", seeds: "[1]")
+        let db = dir.appendingPathComponent("d.sqlite").path
+        #expect(try runner.run([spec, "--db", db, "--scale", "paper"]).status == 0)
+        let record = try #require(try ResultStore(path: db).runs().first)
+        #expect(record.notes.contains { $0.contains("SFO with dropout") })
+        let report = try AdamBenchExecutable.run(["report", "--db", db, "--out", dir.appendingPathComponent("report").path])
+        #expect(report.status == 0)
+        #expect(try String(contentsOf: dir.appendingPathComponent("report/sfo-dropout/paper/REPORT.md"), encoding: .utf8).contains("SFO with dropout"))
+    }
+}
