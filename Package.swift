@@ -33,13 +33,16 @@ let package = Package(
         // time (the way PyTorch dispatches its fused kernels); no FMA contraction, so all variants
         // give the bits of the Swift loop.
         .target(name: "COptimizerKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
+        // The engine's smooth element-wise Float32 nonlinearities (softplus, sigmoid, cross-entropy
+        // with logits) with vectorizable exp/log1p approximations, multiversioned the same way.
+        .target(name: "CNeuralKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]),
         // Every update rule, its conventions, presets, schedules and averaging.
         .target(name: "Optimizers", dependencies: ["COptimizerKernels"], swiftSettings: vectorMath),
         // SFO (sum-of-functions quasi-Newton) and L-BFGS with PyTorch's strong-Wolfe line search:
         // methods that evaluate the objective themselves, over BLAS and LAPACK.
         .target(name: "QuasiNewton", dependencies: ["COpenBLAS", "DeterministicRandom"]),
         // Layers, losses and the paper's models over OpenBLAS.
-        .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "DeterministicRandom"], swiftSettings: vectorMath),
+        .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "CNeuralKernels", "DeterministicRandom"], swiftSettings: vectorMath),
         // Locating, verifying (SHA-256) and decoding the paper's datasets.
         .target(name: "Datasets", dependencies: [
             "CZlib", "COpenBLAS",
@@ -71,7 +74,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         .testTarget(name: "QuasiNewtonTests", dependencies: ["QuasiNewton", "Optimizers", "DeterministicRandom"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "DeterministicRandom"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
         .testTarget(name: "CLITests", dependencies: ["adam-bench", "ResultStore"]),

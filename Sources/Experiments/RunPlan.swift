@@ -11,6 +11,14 @@ public enum RunPlan {
     /// run key changes with it, so stored curves are never mistaken for the new code's.
     public static let numericsVersion = 1
 
+    /// A revision for one model's numerics on top of `numericsVersion`, for changes that alter that
+    /// model's results only (nil = none since version 1, and then absent from run keys, so other
+    /// models' stored runs keep their keys). VAE 2: softplus, sigmoid and the cross-entropy with
+    /// logits through the vectorized Float32 kernels (CNeuralKernels).
+    public static func modelNumericsRevision(_ kind: ModelSpec.Kind) -> Int? {
+        kind == .vae ? 2 : nil
+    }
+
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
@@ -62,6 +70,7 @@ public enum RunPlan {
                               training: TrainingSpec, datasetFingerprint: String) -> String {
         struct Identity: Encodable {
             let numerics: Int
+            let modelNumerics: Int?
             let experiment: String
             let label: String
             let optimizer: String
@@ -72,7 +81,7 @@ public enum RunPlan {
             let epochs: Int, batchSize: Int, trainingSubset: Int?, testSubset: Int?, logEvery: Int, divergenceThreshold: Double
             let datasetFingerprint: String
         }
-        let identity = Identity(numerics: numericsVersion, experiment: spec.name, label: label, optimizer: configuration.kind.rawValue,
+        let identity = Identity(numerics: numericsVersion, modelNumerics: modelNumericsRevision(spec.model.kind), experiment: spec.name, label: label, optimizer: configuration.kind.rawValue,
                                 hyperparameters: configuration.values, seed: seed, model: spec.model, data: spec.data,
                                 epochs: training.epochs, batchSize: training.batchSize, trainingSubset: training.trainingSubset,
                                 testSubset: training.testSubset, logEvery: training.logEvery, divergenceThreshold: training.divergenceThreshold,

@@ -17,19 +17,11 @@ enum Activations {
 
     /// y = softplus(x) = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|); `x` is kept (backward needs it).
     static func softplus<T: NNScalar>(_ x: UnsafePointer<T>, into y: UnsafeMutablePointer<T>, count: Int) {
-        for i in 0..<count {
-            let v = x[i]
-            y[i] = Swift.max(v, 0) + T.log1p(T.exp(-v.magnitude))
-        }
+        T.softplus(x, into: y, count: count)
     }
 
     /// dx = dy * sigmoid(x), in place on dy.
     static func softplusBackward<T: NNScalar>(_ dy: UnsafeMutablePointer<T>, input x: UnsafePointer<T>, count: Int) {
-        for i in 0..<count { dy[i] *= sigmoid(x[i]) }
-    }
-
-    @inline(__always)
-    static func sigmoid<T: NNScalar>(_ x: T) -> T {
-        x >= 0 ? 1 / (1 + T.exp(-x)) : { let e = T.exp(x); return e / (1 + e) }()
+        T.scaleBySigmoid(dy, of: x, count: count)
     }
 }

@@ -67,10 +67,7 @@ public final class VariationalAutoencoder<T: NNScalar>: Model {
         output.forward(h2.pointer, batch: n, parameters: p, output: logits.pointer)
         var reconstruction = 0.0
         for r in 0..<n {
-            let l = logits.pointer + r * inputs, t = x + r * inputs
-            var sum = T(0)
-            for i in 0..<inputs { sum += Swift.max(l[i], 0) - l[i] * t[i] + T.log1p(T.exp(-l[i].magnitude)) }
-            reconstruction += Double(sum)
+            reconstruction += T.crossEntropyWithLogitsSum(logits.pointer + r * inputs, targets: x + r * inputs, count: inputs)
         }
         return reconstruction + kl
     }
@@ -85,7 +82,7 @@ public final class VariationalAutoencoder<T: NNScalar>: Model {
         let scale = T(1) / T(n)
         // d/dlogits of the mean BCE: (sigmoid(l) - x) / n, written over the logits.
         let dl = logits.pointer
-        for i in 0..<(n * inputs) { dl[i] = (Activations.sigmoid(dl[i]) - x[i]) * scale }
+        T.crossEntropyWithLogitsGradient(dl, targets: x, scale: scale, count: n * inputs)
         output.backward(h2.pointer, outputGradient: dl, batch: n, parameters: p, gradients: g, inputGradient: dh.pointer)
         Activations.softplusBackward(dh.pointer, input: h2Pre.pointer, count: n * hiddenUnits)
         decoder.backward(z.pointer, outputGradient: dh.pointer, batch: n, parameters: p, gradients: g, inputGradient: dz.pointer)
