@@ -8,13 +8,16 @@
 ///   shorter of the two runs trained, curves interpolated linearly between epoch ends);
 /// - `not-worse`: subject lower or within the tolerance;
 /// - `cost-ratio`: the subject's training seconds per iteration divided by each other's lies in
-///   `range` (e.g. SFO 5-10x slower per iteration than Adam: subject SFO, versus Adam, range [5, 10]).
+///   `range` (e.g. SFO 5-10x slower per iteration than Adam: subject SFO, versus Adam, range [5, 10]);
+/// - `at-least`: the subject's metric (over the window) is at least `target`; no `versus` (e.g. the
+///   fraction of coordinates whose second-moment estimate is below epsilon).
 /// The reporter turns each into supported / refuted / inconclusive with its evidence.
 public struct ClaimSpec: Sendable, Hashable, Codable {
     public enum Relation: String, Sendable, CaseIterable, Codable {
         case similar, better, faster
         case notWorse = "not-worse"
         case costRatio = "cost-ratio"
+        case atLeast = "at-least"
     }
 
     /// What `faster` measures progress against.

@@ -7,7 +7,8 @@ import Yams
 /// YAML text -> `ExperimentSpec`, validating every field and collecting every problem in one pass.
 public enum SpecParser {
     static let topFields = ["name", "title", "paper", "data", "model", "training", "optimizers", "selection", "scales", "claims", "notes"]
-    public static let metricNames = ["train_loss", "objective", "test_loss", "test_accuracy", "train_accuracy", "minibatch_loss_mean"]
+    public static let metricNames = ["train_loss", "objective", "test_loss", "test_accuracy", "train_accuracy", "minibatch_loss_mean",
+                                     "second_moment_below_epsilon"]
 
     /// Reads and parses a spec file.
     public static func load(_ path: String) throws -> ExperimentSpec {
@@ -261,7 +262,9 @@ public enum SpecParser {
         let fields = ["id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance", "target", "axis", "range"]
         for (i, item) in items.enumerated() {
             let path = "claims[\(i)]"
-            guard let m = r.mapping(item, path, allowed: fields, required: ["id", "statement", "relation", "subject", "versus"]) else { continue }
+            let atLeast = item.mapping?["relation"]?.string == ClaimSpec.Relation.atLeast.rawValue
+            guard let m = r.mapping(item, path, allowed: fields, required: atLeast ? ["id", "statement", "relation", "subject", "target"]
+                                                                              : ["id", "statement", "relation", "subject", "versus"]) else { continue }
             let id = r.string(m["id"], "\(path).id")
             let statement = r.string(m["statement"], "\(path).statement")
             let relation = r.word(m["relation"], "\(path).relation", among: ClaimSpec.Relation.allCases.map(\.rawValue)).flatMap(ClaimSpec.Relation.init(rawValue:))
@@ -272,7 +275,8 @@ public enum SpecParser {
             }
             let subject = label(m["subject"], "\(path).subject")
             var versus: [String] = []
-            if let list = r.list(m["versus"], "\(path).versus") {
+            if atLeast, let node = m["versus"] { r.problem(node, "\(path).versus: an 'at-least' claim compares the subject with its target, not with other optimizers") }
+            if !atLeast, let list = r.list(m["versus"], "\(path).versus") {
                 versus = list.enumerated().compactMap { label($0.element, "\(path).versus[\($0.offset)]") }
             }
             let metric = m["metric"].flatMap { r.word($0, "\(path).metric", among: metricNames) } ?? "train_loss"

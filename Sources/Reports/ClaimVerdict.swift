@@ -41,6 +41,7 @@ public enum ClaimEvaluator {
         guard let subject = analysis.best[claim.subject] else {
             return ClaimVerdict(claim: claim, outcome: .inconclusive, evidence: ["\(claim.subject): no finished setting without divergence"], rule: rule(claim))
         }
+        if claim.relation == .atLeast { return atLeast(claim, subject) }
         for other in claim.versus {
             guard let versus = analysis.best[other] else {
                 outcomes.append(.inconclusive); evidence.append("\(other): no finished setting without divergence"); continue
@@ -130,13 +131,35 @@ public enum ClaimEvaluator {
         case .better: outcome = high < -band ? .supported : low > -band ? .refuted : .inconclusive
         case .notWorse: outcome = high <= band ? .supported : low > band ? .refuted : .inconclusive
         case .similar: outcome = (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
-        case .faster, .costRatio: outcome = .inconclusive
+        case .faster, .costRatio, .atLeast: outcome = .inconclusive
         }
         let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
         return (outcome, "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))")
     }
 
+    /// `at-least`: the subject's metric over the window, per seed, against the target.
+    static func atLeast(_ claim: ClaimSpec, _ subject: SettingSummary) -> ClaimVerdict {
+        let target = claim.target ?? 0
+        let values = subject.runs.map { Analysis.windowMean($0.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs) }
+        guard values.allSatisfy(\.isFinite), !values.isEmpty else {
+            return ClaimVerdict(claim: claim, outcome: .inconclusive,
+                                evidence: ["\(claim.subject): no \(claim.metric) recorded (runs made before the metric existed, or an optimizer without it)"], rule: rule(claim))
+        }
+        let e = Statistics.estimate(values)
+        let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
+        var outcome: ClaimVerdict.Outcome = low >= target ? .supported : high < target ? .refuted : .inconclusive
+        var text = "\(claim.subject): \(claim.metric) \(describe(e)) (target at least \(format(target)))"
+        if values.count < minimumSeeds {
+            outcome = .inconclusive
+            text += " — \(values.count) seed\(values.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)"
+        }
+        return ClaimVerdict(claim: claim, outcome: outcome, evidence: [text], rule: rule(claim))
+    }
+
     static func rule(_ claim: ClaimSpec) -> String {
+        if claim.relation == .atLeast {
+            return "at-least: \(claim.metric) (\(claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs")) at least \(format(claim.target ?? 0)), 95% bootstrap over ≥\(minimumSeeds) seeds"
+        }
         if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
             return "cost-ratio: training seconds per iteration, subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
         }

@@ -35,6 +35,9 @@ public struct MetricPoint: Sendable, Equatable {
     /// bytes the optimizer allocated, and the process's peak resident set size.
     public static let objectiveEvaluations = "objective_evaluations", optimizerMemoryBytes = "optimizer_memory_bytes"
     public static let peakResidentBytes = "peak_rss_bytes"
+    /// Adam-family runs, at epoch ends: the fraction of coordinates with sqrt(v̂) < ε (the paper's
+    /// claim that the second-moment estimate vanishes and ε dominates, Section 6.3).
+    public static let secondMomentBelowEpsilon = "second_moment_below_epsilon"
     /// Metrics that measure the machine rather than the run (memory of the whole process, which
     /// depends on the runs beside it): recorded, but left out of curve hashes.
     public static let machineDependent: Set<String> = [peakResidentBytes]

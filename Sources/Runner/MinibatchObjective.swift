@@ -117,8 +117,11 @@ final class GradientStep: StepDriver {
 
     func restore(_ state: [UInt8]) throws { try optimizer.restore(Optimizers.OptimizerState<Float>(serialized: Data(state))) }
 
-    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] { [] }
+    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
+        optimizer.fractionOfSecondMomentBelowEpsilon().map { [(MetricPoint.secondMomentBelowEpsilon, $0)] } ?? []
+    }
 }
 
 import Foundation
 import Optimizers
+import ResultStore
