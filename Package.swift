@@ -79,6 +79,6 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
         .testTarget(name: "CLITests", dependencies: ["adam-bench", "ResultStore"]),
         .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultStore"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments"], exclude: ["Golden"]),
     ]
 )

@@ -8,6 +8,9 @@ public struct ExperimentResults: Sendable {
     public let spec: ExperimentSpec
     public let scale: String
     public let runs: [ReportRun]
+    /// Runs recorded for this experiment and scale whose keys the spec's current plan no longer makes
+    /// (an earlier version of the spec, or of the numerics): kept in the store, left out of the report.
+    public var supersededCount = 0
 
     public var isComplete: Bool { runs.allSatisfy { $0.record.status == .completed || $0.record.status == .diverged } }
     public var finishedCount: Int { runs.filter { $0.record.status == .completed || $0.record.status == .diverged }.count }
@@ -35,7 +38,16 @@ extension ExperimentResults {
             let spec = try SpecParser.parse(specText, file: "\(name) (as recorded in the database)")
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)).sorted() {
-                let runs = try records.filter { $0.scale == scale }.map { record -> ReportRun in
+                let recorded = records.filter { $0.scale == scale }
+                // The current plan's keys, for each dataset fingerprint the runs were recorded with.
+                var current: Set<String> = []
+                var planned = true
+                for fingerprint in Set(recorded.map(\.datasetSHA256)) {
+                    guard let runs = try? RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint) else { planned = false; break }
+                    current.formUnion(runs.map(\.key))
+                }
+                let kept = planned ? recorded.filter { current.contains($0.key) } : recorded
+                let runs = try kept.map { record -> ReportRun in
                     var curves: [String: [Double]] = [:]
                     var seconds: [Double] = []
                     for point in try store.metrics(runID: record.id) where point.name != MetricPoint.minibatchLoss {
@@ -52,7 +64,9 @@ extension ExperimentResults {
                     }
                     return ReportRun(record: record, curves: curves, trainSeconds: seconds)
                 }
-                out.append(ExperimentResults(spec: spec, scale: scale, runs: runs))
+                var results = ExperimentResults(spec: spec, scale: scale, runs: runs)
+                results.supersededCount = recorded.count - kept.count
+                if !runs.isEmpty { out.append(results) }
             }
         }
         return out

@@ -44,6 +44,9 @@ public struct ReportWriter {
         out += ". Dataset `\(spec.data.dataset.rawValue)`" + (spec.data.dataset == .cifar10JPEG ? " (the JPEG re-encoded stand-in, not the canonical CIFAR-10)" : "")
         out += "; model `\(spec.model.kind.rawValue)`.\n\n"
         if !r.isComplete { out += "> **Incomplete:** \(r.finishedCount) of \(r.runs.count) runs have finished; numbers below use the finished runs only.\n\n" }
+        if r.supersededCount > 0 {
+            out += "> \(r.supersededCount) superseded run\(r.supersededCount == 1 ? "" : "s") (recorded under an earlier version of this spec or of the numerics, so not part of its current plan) \(r.supersededCount == 1 ? "is" : "are") left out.\n\n"
+        }
         for note in spec.notes { out += "> \(note)\n\n" }
         out += "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over seeds; a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
         if formats.contains(.svg) { for (name, _) in report.plots { out += "![\(name)](\(name).svg)\n\n" } }

@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import ResultStore
 
@@ -33,10 +34,12 @@ enum FixtureDatabase {
         let store = try ResultStore(path: path)
         try store.registerExperiment(name: "fixture", title: "Fixture experiment", specPath: "fixture.yaml", specText: spec)
         var runs: [(NewRun, [Double]?, Bool)] = []
+        // Run keys as the planner makes them (the reporter shows only the runs of the spec's plan).
+        let planned = try RunPlan.runs(SpecParser.parse(spec, file: "fixture.yaml"), scale: "paper", datasetFingerprint: "fixture-data")
         for seed: UInt64 in [1, 2, 3] {
             for (label, lr, base, decay) in [("Fast", "0.001", 2.3, 0.5), ("Fast", "0.01", 2.3, 0.6), ("Slow", "0.1", 2.3, 0.8),
                                              ("Twin", "0.001", 2.3, 0.5), ("Twin", "0.01", 2.3, 0.6)] {
-                let key = "\(label)-\(lr)-\(seed)"
+                let key = planned.first { $0.label == label && $0.seed == seed && $0.configuration.learningRate == Double(lr)! }!.key
                 let diverges = label == "Fast" && lr == "0.01" && seed == 2
                 runs.append((NewRun(key: key, experiment: "fixture", scale: "paper", label: label, optimizer: label == "Slow" ? "sgd" : "adam",
                                     settingJSON: "{\"lr\":\(lr)}", conventionsJSON: "{}", modelJSON: "{}", dataJSON: "{}", trainingJSON: "{}",
@@ -44,6 +47,11 @@ enum FixtureDatabase {
                              diverges ? nil : curve(base: base, decay: decay, seed: seed), diverges))
             }
         }
+        // A superseded run (a key the current plan does not make): recorded, not reported.
+        runs.append((NewRun(key: "superseded", experiment: "fixture", scale: "paper", label: "Fast", optimizer: "adam",
+                            settingJSON: "{\"lr\":0.001}", conventionsJSON: "{}", modelJSON: "{}", dataJSON: "{}", trainingJSON: "{}",
+                            dataset: "mnist", datasetSHA256: "fixture-data", seed: 1, epochsPlanned: 4, estimatedFLOPs: 1),
+                     curve(base: 9, decay: 1, seed: 1), false))
         try store.ensureRuns(runs.map(\.0))
         let records = try store.runs()
         for (new, curve, diverges) in runs {

@@ -66,9 +66,11 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
-        try store.reset(keys: ["Slow-0.1-3"])
+        let slow = try #require(try store.runs().first { $0.label == "Slow" && $0.seed == 3 })
+        try store.reset(keys: [slow.key])
         let files = try ReportWriter(formats: [.md]).render(try ExperimentResults.load(from: store).map(ExperimentReport.init), store: store)
         #expect(files["REPORT.md"]?.contains("14/15 (incomplete)") == true)
         #expect(files["fixture/paper/REPORT.md"]?.contains("**Incomplete:** 14 of 15 runs have finished") == true)
+        #expect(files["fixture/paper/REPORT.md"]?.contains("1 superseded run (recorded under an earlier version") == true)
     }
 }
