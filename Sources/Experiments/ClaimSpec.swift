@@ -7,8 +7,8 @@
 ///   epochs; with `axis: seconds`, subject's metric is lower at the same training time (the time the
 ///   shorter of the two runs trained, curves interpolated linearly between epoch ends);
 /// - `not-worse`: subject lower or within the tolerance;
-/// - `cost-ratio`: the subject's training seconds per iteration divided by each other's lies in
-///   `range` (e.g. SFO 5-10x slower per iteration than Adam: subject SFO, versus Adam, range [5, 10]);
+/// - `cost-ratio`: the subject's training seconds per iteration (or, with `per: epoch`, per epoch)
+///   divided by each other's lies in `range` (e.g. SFO 5-10x slower per iteration than Adam: subject SFO, versus Adam, range [5, 10]);
 /// - `at-least`: the subject's metric (over the window) is at least `target`; no `versus` (e.g. the
 ///   fraction of coordinates whose second-moment estimate is below epsilon).
 /// The reporter turns each into supported / refuted / inconclusive with its evidence.
@@ -41,4 +41,11 @@ public struct ClaimSpec: Sendable, Hashable, Codable {
     public var axis: Axis? = nil
     /// `cost-ratio` only: the interval [low, high] the ratio should lie in.
     public var range: [Double]? = nil
+    /// `cost-ratio` only: training seconds per iteration (default) or per epoch (the fair unit when
+    /// the two methods' iterations process different numbers of examples).
+    public var per: CostUnit? = nil
+
+    public enum CostUnit: String, Sendable, CaseIterable, Codable {
+        case iteration, epoch
+    }
 }

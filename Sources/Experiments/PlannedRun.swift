@@ -29,6 +29,18 @@ public struct PlannedRun: Sendable, Hashable {
 }
 
 extension ModelSpec {
+    /// Trainable parameters, approximately (weights; biases where cheap to count), for estimates.
+    public func approximateParameterCount(dataset: DatasetName) -> Double {
+        switch kind {
+        case .logisticRegression: return 784 * 10 + 10
+        case .bowLogisticRegression: return 10_000 * 2 + 2
+        case .mlp:
+            let sizes = [784] + hidden + [10]
+            return zip(sizes, sizes.dropFirst()).reduce(0) { $0 + Double($1.0 * $1.1 + $1.1) }
+        default: return approximateForwardFLOPs(dataset: dataset) / 2
+        }
+    }
+
     /// Forward FLOPs per example (multiply-add = 2), for cost estimates and scheduling.
     public func approximateForwardFLOPs(dataset: DatasetName) -> Double {
         switch kind {

@@ -259,7 +259,7 @@ public enum SpecParser {
     static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String]) -> [ClaimSpec] {
         guard let items = r.list(node, "claims", nonEmpty: false) else { return [] }
         var claims: [ClaimSpec] = []
-        let fields = ["id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance", "target", "axis", "range"]
+        let fields = ["id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance", "target", "axis", "range", "per"]
         for (i, item) in items.enumerated() {
             let path = "claims[\(i)]"
             let atLeast = item.mapping?["relation"]?.string == ClaimSpec.Relation.atLeast.rawValue
@@ -294,11 +294,13 @@ public enum SpecParser {
                 if let bounds, bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] { range = bounds }
                 else if bounds != nil { r.problem(node, "\(path).range: expected [low, high] with 0 < low <= high") }
             }
+            let per = m["per"].flatMap { r.word($0, "\(path).per", among: ClaimSpec.CostUnit.allCases.map(\.rawValue)) }.flatMap(ClaimSpec.CostUnit.init(rawValue:))
+            if m["per"] != nil && relation != nil && relation != .costRatio { r.problem(m["per"], "\(path).per: only a 'cost-ratio' claim has a cost unit") }
             if relation == .costRatio && m["range"] == nil { r.problem(item, "\(path).range: a 'cost-ratio' claim needs range: [low, high]") }
             if let id, claims.contains(where: { $0.id == id }) { r.problem(m["id"], "\(path).id: duplicate claim id '\(id)'") }
             guard let id, let statement, let relation, let subject else { continue }
             claims.append(ClaimSpec(id: id, statement: statement, relation: relation, subject: subject, versus: versus, metric: metric,
-                                    lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis, range: range))
+                                    lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis, range: range, per: per))
         }
         return claims
     }

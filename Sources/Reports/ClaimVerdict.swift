@@ -68,13 +68,16 @@ public enum ClaimEvaluator {
         guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
         func run(_ s: SettingSummary, _ seed: UInt64) -> ReportRun { s.runs.first { $0.record.seed == seed }! }
         if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
-            func perIteration(_ r: ReportRun) -> Double { r.record.trainSeconds / Double(max(r.record.stepsCompleted, 1)) }
-            let ratios = seeds.map { perIteration(run(subjectRuns, $0)) / perIteration(run(otherRuns, $0)) }
+            let unit = claim.per ?? .iteration
+            func cost(_ r: ReportRun) -> Double {
+                r.record.trainSeconds / Double(max(unit == .epoch ? r.record.epochsCompleted : r.record.stepsCompleted, 1))
+            }
+            let ratios = seeds.map { cost(run(subjectRuns, $0)) / cost(run(otherRuns, $0)) }
             let e = Statistics.estimate(ratios)
             let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
             let outcome: ClaimVerdict.Outcome = (low >= range[0] && high <= range[1]) ? .supported
                 : (high < range[0] || low > range[1]) ? .refuted : .inconclusive
-            return (outcome, "\(claim.subject) vs \(other): training seconds per iteration, ratio \(describe(e)) (expected \(format(range[0]))-\(format(range[1])))")
+            return (outcome, "\(claim.subject) vs \(other): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range[0]))-\(format(range[1])))")
         }
         if claim.relation == .faster && claim.axis == .seconds {
             // The metric of each run at the time the shorter of the pair trained (linear interpolation
@@ -161,7 +164,7 @@ public enum ClaimEvaluator {
             return "at-least: \(claim.metric) (\(claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs")) at least \(format(claim.target ?? 0)), 95% bootstrap over ≥\(minimumSeeds) seeds"
         }
         if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
-            return "cost-ratio: training seconds per iteration, subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
+            return "cost-ratio: training seconds per \((claim.per ?? .iteration).rawValue), subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
         }
         if claim.relation == .faster && claim.axis == .seconds {
             return "faster by training time: \(claim.metric) lower at the training time of the shorter run, 95% paired bootstrap over ≥\(minimumSeeds) seeds"

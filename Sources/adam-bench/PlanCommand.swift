@@ -35,7 +35,9 @@ struct PlanCommand: ParsableCommand {
         if !summary { print("run_key\texperiment\toptimizer\thyperparameters\tseed\tepochs\tstatus\testimated_seconds") }
         for (spec, runs) in planned {
             var seconds = 0.0
+            var sfoBytes = 0.0
             for run in runs {
+                sfoBytes = max(sfoBytes, SpecLoading.sfoMemoryBytes(run) ?? 0)
                 let estimate = SpecLoading.estimatedSeconds(run)
                 seconds += estimate
                 let state = status[run.key] ?? "pending"
@@ -46,7 +48,8 @@ struct PlanCommand: ParsableCommand {
             }
             totalRuns += runs.count
             totalSeconds += seconds
-            print("# \(spec.name): \(runs.count) runs, about \(String(format: "%.2f", seconds / 3600)) core-hours")
+            print("# \(spec.name): \(runs.count) runs, about \(String(format: "%.2f", seconds / 3600)) core-hours"
+                  + (sfoBytes > 0 ? "; SFO runs need up to \(Int(sfoBytes / 1_048_576)) MiB each" : ""))
         }
         print("# total at scale \(scale): \(totalRuns) runs, about \(String(format: "%.2f", totalSeconds / 3600)) core-hours"
               + (db == nil ? "" : ", \(String(format: "%.2f", remainingSeconds / 3600)) remaining"))

@@ -64,6 +64,36 @@ enum SpecLoading {
         case .cnn: rate = 53e9
         case .vae: rate = 53e9
         }
-        return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1
+        return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1 + sfoOverheadSeconds(run)
+    }
+
+    /// SFO's own work besides the gradients: about `passes` memory-bound passes over its M x K
+    /// subspace basis per iteration (projections and Gram-Schmidt), K averaging (K_min + K_max) / 2;
+    /// calibrated on the recorded fig2b runs.
+    static func sfoOverheadSeconds(_ run: PlannedRun) -> Double {
+        guard run.configuration.kind == .sfo else { return 0 }
+        let sizes = splitSizes(run.data)
+        let examples = min(run.training.trainingSubset ?? sizes.train, sizes.train)
+        let n = max(1, min(examples, Int(run.configuration.number("subfunctions")) == 0
+            ? (examples + run.training.batchSize - 1) / run.training.batchSize : Int(run.configuration.number("subfunctions"))))
+        let m = run.model.approximateParameterCount(dataset: run.data.dataset)
+        let requested = Int(run.configuration.number("max-subspace-dimension"))
+        let kMax = Double(min(requested == 0 ? Int((1.5 * Double(2 * n + 2)).rounded(.up)) : requested, Int(m)))
+        let passes = 6.0, bytesPerSecond = 5e9
+        return Double(run.training.epochs * n) * passes * m * (kMax * 5 / 6) * 4 / bytesPerSecond
+    }
+
+    /// Bytes an SFO run's optimizer allocates (the estimate the runner refuses runs by), or nil.
+    static func sfoMemoryBytes(_ run: PlannedRun) -> Double? {
+        guard run.configuration.kind == .sfo else { return nil }
+        let sizes = splitSizes(run.data)
+        let examples = min(run.training.trainingSubset ?? sizes.train, sizes.train)
+        let requested = Int(run.configuration.number("subfunctions"))
+        let n = max(1, min(examples, requested == 0 ? (examples + run.training.batchSize - 1) / run.training.batchSize : requested))
+        let m = run.model.approximateParameterCount(dataset: run.data.dataset)
+        let requestedK = Int(run.configuration.number("max-subspace-dimension"))
+        let k = Double(min(requestedK == 0 ? Int((1.5 * Double(2 * n + 2)).rounded(.up)) : requestedK, Int(m)))
+        let history = run.configuration.number("max-history")
+        return m * k * 4 + Double(n) * k * (2 + 4 * history) * 8
     }
 }
