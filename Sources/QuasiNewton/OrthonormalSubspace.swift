@@ -65,28 +65,36 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
         Scalar.gemv(m: count, k: dimension, alpha: 1, a: basis, lda: count, x: coefficients, beta: 1, y: x)
     }
 
-    /// Adds the part of `x` outside the subspace as a new column; false when there was none.
-    func add(_ x: UnsafePointer<Scalar>) -> Bool {
-        guard !spansSpace, dimension < capacity else { return false }
+    /// Adds the part of `x` outside the subspace as a new column (when there is one) and returns x's
+    /// coordinates in the basis as it is afterwards (`capacity` entries): the Gram-Schmidt
+    /// coefficients, plus the remainder's length on the new column. Only the part of x shorter than
+    /// `tolerance` relative to |x| is lost when nothing is added.
+    func add(_ x: UnsafePointer<Scalar>) -> (added: Bool, coordinates: [Double]) {
+        guard !spansSpace else { return (false, project(x)) }
         candidate.copy(from: x)
         let length = candidate.dot(candidate).squareRoot()
-        guard length >= tolerance, length.isFinite else { return false }
+        var result = [Double](repeating: 0, count: capacity)
+        guard length >= tolerance, length.isFinite, dimension < capacity else {
+            return (false, length.isFinite && dimension < capacity ? result : project(x))
+        }
         Scalar.scale(count, 1 / length, candidate.pointer)
         // Classical Gram-Schmidt, repeated once when the first pass removed most of the vector
         // (the "twice is enough" criterion: remainder < 0.7 of what went in).
-        var before = 1.0
-        for _ in 0..<2 {
+        var scale = length
+        for pass in 0..<2 {
             Scalar.gemvTransposed(m: count, k: dimension, alpha: 1, a: basis, lda: count, x: candidate.pointer, beta: 0, y: coefficients)
             Scalar.gemv(m: count, k: dimension, alpha: -1, a: basis, lda: count, x: coefficients, beta: 1, y: candidate.pointer)
+            for k in 0..<dimension { result[k] += scale * Double(coefficients[k]) }
             let remainder = candidate.dot(candidate).squareRoot()
-            guard remainder >= tolerance else { return false }
+            guard remainder >= tolerance else { return (false, result) }
             Scalar.scale(count, 1 / remainder, candidate.pointer)
-            if remainder >= 0.7 * before { break }
-            before = 1
+            scale *= remainder
+            if remainder >= 0.7 || pass == 1 { break }
         }
         (basis + dimension * count).update(from: candidate.pointer, count: count)
+        result[dimension] = scale
         dimension += 1
-        return true
+        return (true, result)
     }
 
     var isFull: Bool { !spansSpace && dimension >= capacity }

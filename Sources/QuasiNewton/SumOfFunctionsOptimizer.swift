@@ -66,13 +66,15 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     let priorPosition: FlatVector<Scalar>
     let gradient: FlatVector<Scalar>
     let priorGradient: FlatVector<Scalar>
-    let failedPosition: FlatVector<Scalar>
     let failedGradient: FlatVector<Scalar>
     var stepScale = 1.0
     var predictedImprovement = 0.0
     var iterationsSinceGrowth = 0
     /// Path length travelled (for the step-length cap).
     var totalDistance = 0.0
+    /// Subspace coordinates of the current point and of the previous one.
+    var current: [Double]
+    var prior: [Double]
     var cyclicPosition = 0
     var rng: Xoshiro256Source
     let tolerance = 1e-12
@@ -98,8 +100,10 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         models = (0..<subfunctions).map { _ in SubfunctionModel(dimension: k, position: start) }
         lowRankTotal = [Double](repeating: 0, count: k * k)
         priorPosition = FlatVector(count: count); priorPosition.copy(from: x)
+        current = start
+        prior = start
         gradient = FlatVector(count: count); priorGradient = FlatVector(count: count)
-        failedPosition = FlatVector(count: count); failedGradient = FlatVector(count: count)
+        failedGradient = FlatVector(count: count)
         var order = Array(0..<subfunctions)
         for i in stride(from: subfunctions - 1, to: 0, by: -1) { order.swapAt(i, rng.index(below: i + 1)) }
         for i in order.prefix(max(1, settings.initialSubfunctions)) {
@@ -113,10 +117,14 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     /// point SFO keeps (the previous point after a failed step).
     public func step(parameters x: UnsafeMutablePointer<Scalar>, subfunction f: Subfunction) -> Double {
         iterations += 1
-        let j = chooseSubfunction(at: subspace.project(x))
+        // Subspace coordinates are carried along rather than recomputed: x's (`current`, kept up to
+        // date by every step and collapse) and the previous point's. Each projection would be a pass
+        // over the M x K basis.
+        let j = chooseSubfunction(at: current)
         var loss = evaluate(f, j, x, gradient)
-        var extraPoint = false
-        let failed = isFailure(j, loss: loss, at: x)
+        var trial = current
+        var extra: (position: [Double], gradient: FlatVector<Scalar>)? = nil
+        let failed = isFailure(j, loss: loss, at: trial)
         if failed {
             failedSteps += 1
             stepScale /= 2
@@ -124,47 +132,56 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             // Back off towards the previous point while the new value is more than 10x the model's
             // predicted change away: x <- 0.99 x_prior + 0.01 x.
             let model = models[j]
-            var predictedChange = model.loss.isFinite ? abs(model.predictedLoss(at: subspace.project(x)) - model.loss) : abs(loss - priorLoss)
+            var predictedChange = model.loss.isFinite ? abs(model.predictedLoss(at: trial) - model.loss) : abs(loss - priorLoss)
             if !predictedChange.isFinite || predictedChange < tolerance { predictedChange = tolerance }
             var shrinks = 0
             while shrinks < 10, !(loss - priorLoss < 10 * predictedChange) {
                 for i in 0..<count { x[i] = Scalar(0.99) * priorPosition.pointer[i] + Scalar(0.01) * x[i] }
+                for k in 0..<capacity { trial[k] = 0.99 * prior[k] + 0.01 * trial[k] }
                 loss = evaluate(f, j, x, gradient)
                 shrinks += 1
             }
             if loss < priorLoss {
                 // The (backed-off) new point is better after all: stay; the previous point still
                 // adds a curvature pair.
-                failedPosition.copy(from: priorPosition); failedGradient.copy(from: priorGradient)
-                extraPoint = true
+                failedGradient.copy(from: priorGradient)
+                extra = (prior, failedGradient)
             } else {
                 if loss.isFinite && gradient.isFinite {
-                    failedPosition.copy(from: UnsafePointer(x)); failedGradient.copy(from: gradient)
-                    extraPoint = true
+                    failedGradient.copy(from: gradient)
+                    extra = (trial, failedGradient)
                 }
                 x.update(from: priorPosition.pointer, count: count)
                 gradient.copy(from: priorGradient)
                 loss = priorLoss
+                trial = prior
             }
         } else {
             relaxStepScale()
         }
         // Steps so short that they carry no usable curvature are avoided.
         stepScale = max(stepScale, 1e-5)
+        current = trial
 
-        addToSubspace(gradient.pointer, current: x)
-        if extraPoint { addToSubspace(failedGradient.pointer, current: x) }
-        models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
-        if extraPoint {
-            record(j, position: subspace.project(failedPosition.pointer), gradient: subspace.project(failedGradient.pointer), loss: .nan)
+        var carried = [extra?.position ?? []]
+        let projectedGradient = addToSubspace(gradient.pointer, current: x, carrying: &carried)
+        var extraGradient: [Double]? = nil
+        if let extra {
+            var carriedBoth = [carried[0], projectedGradient]
+            extraGradient = addToSubspace(extra.gradient.pointer, current: x, carrying: &carriedBoth)
+            carried[0] = carriedBoth[0]
+            models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
+            record(j, position: carried[0], gradient: extraGradient!, loss: .nan)
+            record(j, position: current, gradient: carriedBoth[1], loss: loss)
+        } else {
+            models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
+            record(j, position: current, gradient: projectedGradient, loss: loss)
         }
-        let position = subspace.project(x)
-        record(j, position: position, gradient: subspace.project(gradient.pointer), loss: loss)
         updateCurvature(j)
         models[j].accumulateLowRank(into: &lowRankTotal, sign: 1)
 
-        totalDistance += distance(from: priorPosition, to: x)
-        takeNewtonStep(from: position, x: x, failed: failed)
+        totalDistance += DenseMatrix.norm(zip(current, prior).map { $0 - $1 })
+        takeNewtonStep(from: current, x: x, failed: failed)
         return loss
     }
 
@@ -178,11 +195,6 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         models[j].evaluations += 1
     }
 
-    func distance(from a: FlatVector<Scalar>, to x: UnsafePointer<Scalar>) -> Double {
-        var sum = 0.0
-        for i in 0..<count { let d = Double(x[i] - a.pointer[i]); sum += d * d }
-        return sum.squareRoot()
-    }
 
     func relaxStepScale() {
         let n = Double(subfunctionCount)
@@ -227,7 +239,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     /// mean + 3 sd of the others' last values; or a rise beyond the model's prediction by more than
     /// the improvement the step predicted for the other subfunctions,
     ///     f_j(x) - G_j(x) > 1/2 dx^T H dx - (f_j(x_j) - G_j(x)).
-    func isFailure(_ j: Int, loss: Double, at x: UnsafePointer<Scalar>) -> Bool {
+    func isFailure(_ j: Int, loss: Double, at position: [Double]) -> Bool {
         if !loss.isFinite || !gradient.isFinite { return true }
         let model = models[j]
         if model.evaluations == 0 {
@@ -238,20 +250,22 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             return loss > mean + 3 * sd
         }
         guard loss > model.loss else { return false }
-        let predicted = model.predictedLoss(at: subspace.project(x))
+        let predicted = model.predictedLoss(at: position)
         let othersImprovement = predictedImprovement - (model.loss - predicted)
         return loss - predicted > othersImprovement
     }
 
-    /// Step 3, with the collapse when the subspace is full.
-    func addToSubspace(_ direction: UnsafePointer<Scalar>, current x: UnsafePointer<Scalar>) {
-        guard subspace.add(direction), subspace.isFull else { return }
+    /// Step 3: adds `direction` to the subspace and returns its coordinates; when the subspace is
+    /// full, collapses it, mapping the optimizer's own coordinates, `carried` and the returned ones.
+    func addToSubspace(_ direction: UnsafePointer<Scalar>, current x: UnsafePointer<Scalar>, carrying carried: inout [[Double]]) -> [Double] {
+        let (added, coordinates) = subspace.add(direction)
+        guard added, subspace.isFull else { return coordinates }
         collapses += 1
         let k = capacity
-        // Columns to keep, most important first: the current point, the new gradient, then each
+        // Columns to keep, most important first: the current point, the new direction, then each
         // active subfunction's last gradient and position, most recently evaluated first; random
         // directions complete the basis.
-        var columns = subspace.project(x) + subspace.project(direction)
+        var columns = current + coordinates
         for i in models.indices where models[i].active && models[i].evaluations > 0 {
             columns += models[i].gradient + models[i].position
         }
@@ -268,6 +282,16 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
                                            m: newDimension, n: newDimension, k: k, transposeA: true)
         lowRankTotal = [Double](repeating: 0, count: k * k)
         for c in 0..<newDimension { for r in 0..<newDimension { lowRankTotal[c * k + r] = reduced[c * newDimension + r] } }
+        func map(_ v: [Double]) -> [Double] {
+            guard v.count == k else { return v }
+            return DenseMatrix.multiply(transform, v, m: newDimension, n: 1, k: k, transposeA: true)
+                + [Double](repeating: 0, count: k - newDimension)
+        }
+        prior = map(prior)
+        carried = carried.map(map)
+        // The current point is re-projected exactly, which also clears the drift of carried coordinates.
+        current = subspace.project(x)
+        return map(coordinates)
     }
 
     /// H = sum_i H_i over the subspace (K_max x K_max; beta on the whole diagonal).
@@ -402,7 +426,9 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             if ratio > settings.maxStepLengthRatio { step = step.map { $0 * settings.maxStepLengthRatio / ratio } }
         }
         priorPosition.copy(from: UnsafePointer(x))
+        prior = current
         subspace.addLifted(step, to: x)
+        for k in 0..<n { current[k] += step[k] }
         let hStep = DenseMatrix.multiply(h, Array(step[0..<n]), m: n, n: 1, k: n)
         predictedImprovement = 0.5 * DenseMatrix.dot(step[0..<n], hStep[...])
 
