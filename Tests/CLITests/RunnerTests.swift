@@ -92,8 +92,9 @@ import Testing
         let store = try ResultStore(path: killed)
         let run = try #require(try store.runs().first)
         let points = try store.metrics(runID: run.id)
-        // 4 epochs of 256 steps: 5 evaluation metrics at epochs 0-4, 4 epoch means, 64 logged minibatch losses.
-        #expect(points.count == 5 * 5 + 4 + 1024 / 16)
+        // 4 epochs of 256 steps: 5 evaluation metrics at epochs 0-4, 4 epoch means, 4 second-moment
+        // fractions (Adam), 64 logged minibatch losses.
+        #expect(points.count == 5 * 5 + 4 + 4 + 1024 / 16)
         #expect(Set(points.map { "\($0.name)@\($0.step)" }).count == points.count)
     }
 
