@@ -57,7 +57,7 @@ final class TrainingRun {
         var averaged = [Float](repeating: 0, count: n)
         var shuffle = Xoshiro256(seed: plan.seed, stream: "shuffle")
         let objective = MinibatchObjective(model: model, noise: Xoshiro256(seed: plan.seed, stream: "dropout"),
-                                           exampleCount: data.trainCount, batchSize: batchSize) { [self] indices, body in
+                                           exampleCount: data.trainCount, batchSize: batchSize, capacity: capacity) { [self] indices, body in
             batch(assembler, indices, body)
         }
         var epoch = 0

@@ -95,6 +95,20 @@ import Testing
         #expect(try ResultStore(path: db).runs().first?.status == .failed)
     }
 
+    @Test func subfunctionsLargerThanTheModelWorkspaceAreEvaluatedInChunks() throws {
+        // 4096 examples in 2 subfunctions of 2048, more than the workspace's 1000 examples.
+        let dir = try temporaryDirectory()
+        let spec = try RunnerTests.writeSpec(dir, name: "sfo-large", model: "{name: mlp, hidden: [32]}", epochs: 2, subset: 4096,
+                                             optimizers: "  - {name: sfo, hyperparameters: {subfunctions: 2}}", seeds: "[1]")
+        let db = dir.appendingPathComponent("l.sqlite").path
+        let out = try runner.run([spec, "--db", db, "--scale", "paper"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let record = try #require(try ResultStore(path: db).runs().first)
+        #expect(record.status == .completed && record.stepsCompleted == 4)
+        let losses = try ResultStore(path: db).metrics(runID: record.id).filter { $0.name == MetricPoint.trainLoss }.map(\.value)
+        #expect(losses.count == 3 && losses[2] < losses[0], "\(losses)")
+    }
+
     @Test func sfoWithDropoutRunsAndSaysSo() throws {
         let dir = try temporaryDirectory()
         let spec = try RunnerTests.writeSpec(dir, name: "sfo-dropout", model: "{name: mlp, hidden: [64], hidden-dropout: 0.5}", epochs: 1,
