@@ -65,6 +65,26 @@ enum SpecLoading {
         case .vae: rate = 53e9
         }
         return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1 + sfoOverheadSeconds(run)
+            + lbfgsOverheadSeconds(run, trainingSeconds: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: 0) / rate)
+    }
+
+    /// L-BFGS's extra work: about 3 objective evaluations per iteration with the line search (1
+    /// without), and per iteration about 2 (4 history-size + 10) passes over the parameters
+    /// (two-loop recursion, line-search vectors). Rough (within 2x of the recorded fig2b quick run,
+    /// 0.37 s per step with 3 processes sharing 2 cores).
+    static func lbfgsOverheadSeconds(_ run: PlannedRun, trainingSeconds: Double) -> Double {
+        guard run.configuration.kind == .lbfgs else { return 0 }
+        let c = run.configuration
+        let iterations = c.number("max-iter")
+        let evaluations = min(c.number("max-eval") == 0 ? iterations * 5 / 4 : c.number("max-eval"),
+                              c.word("line-search") == "strong-wolfe" ? 3 * iterations : iterations)
+        let sizes = splitSizes(run.data)
+        let examples = Double(min(run.training.trainingSubset ?? sizes.train, sizes.train))
+        let steps = Double(run.training.epochs) * (c.word("batch") == "full" ? 1 : (examples / Double(run.training.batchSize)).rounded(.up))
+        let passes = 2 * (4 * c.number("history-size") + 10) * iterations
+        let m = run.model.approximateParameterCount(dataset: run.data.dataset)
+        let gradientWork = c.word("batch") == "full" ? trainingSeconds * evaluations : trainingSeconds * (evaluations - 1)
+        return gradientWork + steps * passes * m * 4 / 5e9
     }
 
     /// SFO's own work besides the gradients: about `passes` memory-bound passes over its M x K
