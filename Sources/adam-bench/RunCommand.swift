@@ -11,7 +11,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run the experiments of the given specs at a scale, recording every curve in the database.",
         discussion: """
         Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their
-        last epoch checkpoint; two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
+        last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve);
+        two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
         Exit status: 0 when every run completed or diverged, 1 when a run failed, 130 when interrupted.
         """)
 
