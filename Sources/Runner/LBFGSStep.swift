@@ -9,7 +9,8 @@ import ResultStore
 /// iterations on that minibatch; history carried across minibatches, as PyTorch does); `batch:
 /// full` makes one `step` per epoch on the whole training set (each full evaluation is
 /// ceil(n / batch) minibatch evaluations). Not checkpointed (see `SFOStep`).
-final class LBFGSStep: StepDriver {
+final class LBFGSStep: QuasiNewtonDriver {
+    let methodName = "L-BFGS"
     let lbfgs: LBFGS<Float>
     let fullBatch: Bool
     let memoryBytes: Int
@@ -47,14 +48,5 @@ final class LBFGSStep: StepDriver {
             return result.objective
         }
         return StepLoss(loss: loss - penalty, penalty: penalty)
-    }
-
-    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool { false }
-    func checkpointState() -> [UInt8]? { nil }
-    func restore(_ state: [UInt8]) throws { throw RunnerError("L-BFGS runs are not checkpointed; found a checkpoint to restore") }
-
-    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
-        [(MetricPoint.objectiveEvaluations, Double(objective.evaluations)), (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
-         (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes))]
     }
 }

@@ -17,7 +17,8 @@ import ResultStore
 /// MLP), so an interrupted SFO run starts over; being deterministic, it records the same curve.
 /// With dropout the subfunctions are not deterministic functions of the parameters (each evaluation
 /// draws new masks); the run proceeds and says so in its notes.
-final class SFOStep: StepDriver {
+final class SFOStep: QuasiNewtonDriver {
+    let methodName = "SFO"
     let sfo: SumOfFunctionsOptimizer<Float>
     let partition: [ArraySlice<Int>]
     let memoryBytes: Int
@@ -72,14 +73,5 @@ final class SFOStep: StepDriver {
             return result.objective
         }
         return StepLoss(loss: loss - penalty, penalty: penalty)
-    }
-
-    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool { false }
-    func checkpointState() -> [UInt8]? { nil }
-    func restore(_ state: [UInt8]) throws { throw RunnerError("SFO runs are not checkpointed; found a checkpoint to restore") }
-
-    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
-        [(MetricPoint.objectiveEvaluations, Double(objective.evaluations)), (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
-         (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes))]
     }
 }

@@ -60,19 +60,7 @@ import Testing
         #expect(try runner.run([spec, "--db", reference, "--scale", "paper", "--jobs", "1"]).status == 0)
 
         let killed = dir.appendingPathComponent("killed.sqlite").path
-        let process = Process()
-        process.executableURL = AdamBenchExecutable.url
-        process.arguments = ["run", spec, "--db", killed, "--scale", "paper", "--jobs", "1", "--data-dir", RunnerTests.dataFolder]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        var epochs = 0
-        while Date() < deadline && epochs < 2 {
-            Thread.sleep(forTimeInterval: 0.02)
-            epochs = (try? ResultStore(path: killed).runs().first?.epochsCompleted) ?? 0
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        #expect(try RunnerTests.killAfterEpochs(spec: spec, db: killed, epochs: 2, delay: 0) >= 2)
         let interrupted = try ResultStore(path: killed).runs().first
         #expect(interrupted?.status == .running && (interrupted?.epochsCompleted ?? 9) < 5, "killed before the end")
         #expect(try ResultStore(path: killed).checkpoint(runID: interrupted!.id) == nil)

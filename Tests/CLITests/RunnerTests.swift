@@ -66,22 +66,8 @@ import Testing
         #expect(try run([spec, "--db", reference, "--scale", "paper", "--jobs", "1"]).status == 0)
 
         let killed = dir.appendingPathComponent("killed.sqlite").path
-        let process = Process()
-        process.executableURL = AdamBenchExecutable.url
-        process.arguments = ["run", spec, "--db", killed, "--scale", "paper", "--jobs", "1", "--data-dir", Self.dataFolder]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
         // Wait until the first epoch is recorded, then a little into the second one, and kill -9.
-        let deadline = Date().addingTimeInterval(120)
-        var epochs = 0
-        while Date() < deadline && epochs < 1 {
-            Thread.sleep(forTimeInterval: 0.05)
-            epochs = (try? ResultStore(path: killed).runs().first?.epochsCompleted) ?? 0
-        }
-        #expect(epochs >= 1)
-        Thread.sleep(forTimeInterval: 0.3)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        #expect(try Self.killAfterEpochs(spec: spec, db: killed, epochs: 1, delay: 0.3) >= 1)
         let interrupted = try ResultStore(path: killed).runs().first
         #expect(interrupted?.status == .running && (interrupted?.epochsCompleted ?? 9) < 4, "killed before the end")
 
@@ -96,6 +82,26 @@ import Testing
         // fractions (Adam), 64 logged minibatch losses.
         #expect(points.count == 5 * 5 + 4 + 4 + 1024 / 16)
         #expect(Set(points.map { "\($0.name)@\($0.step)" }).count == points.count)
+    }
+
+    /// Starts `adam-bench run` on `spec`, waits until its (first) run has recorded `epochs` epochs and
+    /// `delay` seconds more, and kills it with SIGKILL. Returns the epochs recorded when it was killed.
+    static func killAfterEpochs(spec: String, db: String, epochs target: Int, delay: TimeInterval) throws -> Int {
+        let process = Process()
+        process.executableURL = AdamBenchExecutable.url
+        process.arguments = ["run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", dataFolder]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        var epochs = 0
+        while Date() < deadline && epochs < target {
+            Thread.sleep(forTimeInterval: 0.02)
+            epochs = (try? ResultStore(path: db).runs().first?.epochsCompleted) ?? 0
+        }
+        Thread.sleep(forTimeInterval: delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return epochs
     }
 
     @Test func aDivergingSettingStopsAloneWithItsStep() throws {

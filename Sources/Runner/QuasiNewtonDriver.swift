@@ -1,0 +1,27 @@
+import ResultStore
+
+/// What the quasi-Newton step drivers (`SFOStep`, `LBFGSStep`) share: they evaluate the parameters
+/// themselves (no averaging), keep no checkpoint (an interrupted run starts over and, being
+/// deterministic, records the same curve), and record their cost at each epoch end: evaluations so
+/// far, the optimizer's own memory, and the process's peak resident memory.
+protocol QuasiNewtonDriver: StepDriver {
+    /// "SFO", "L-BFGS": for messages.
+    var methodName: String { get }
+    /// Bytes the optimizer allocated.
+    var memoryBytes: Int { get }
+}
+
+extension QuasiNewtonDriver {
+    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool { false }
+
+    func checkpointState() -> [UInt8]? { nil }
+
+    func restore(_ state: [UInt8]) throws {
+        throw RunnerError("\(methodName) runs are not checkpointed, yet a checkpoint was found for this run")
+    }
+
+    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
+        [(MetricPoint.objectiveEvaluations, Double(objective.evaluations)), (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
+         (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes))]
+    }
+}
