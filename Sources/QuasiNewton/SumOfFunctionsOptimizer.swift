@@ -165,13 +165,14 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
 
         var carried = [extra?.position ?? []]
         let projectedGradient = addToSubspace(gradient.pointer, current: x, carrying: &carried)
-        var extraGradient: [Double]? = nil
         if let extra {
+            // The extra point's gradient joins the subspace too; a collapse on the way maps the
+            // coordinates already computed.
             var carriedBoth = [carried[0], projectedGradient]
-            extraGradient = addToSubspace(extra.gradient.pointer, current: x, carrying: &carriedBoth)
-            carried[0] = carriedBoth[0]
+            let extraGradient = addToSubspace(extra.gradient.pointer, current: x, carrying: &carriedBoth)
             models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
-            record(j, position: carried[0], gradient: extraGradient!, loss: .nan)
+            // Its value is not recorded as the subfunction's last value: the point kept comes next.
+            record(j, position: carriedBoth[0], gradient: extraGradient, loss: .nan)
             record(j, position: current, gradient: carriedBoth[1], loss: loss)
         } else {
             models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
@@ -194,7 +195,6 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         if loss.isFinite || models[j].evaluations == 0 { models[j].loss = loss }
         models[j].evaluations += 1
     }
-
 
     func relaxStepScale() {
         let n = Double(subfunctionCount)
@@ -263,8 +263,8 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         collapses += 1
         let k = capacity
         // Columns to keep, most important first: the current point, the new direction, then each
-        // active subfunction's last gradient and position, most recently evaluated first; random
-        // directions complete the basis.
+        // active subfunction's last gradient and position (in subfunction order; all of them fit in
+        // the default K_min = 2N + 2); random directions complete the basis.
         var columns = current + coordinates
         for i in models.indices where models[i].active && models[i].evaluations > 0 {
             columns += models[i].gradient + models[i].position
