@@ -76,10 +76,13 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     var current: [Double]
     var prior: [Double]
     var cyclicPosition = 0
-    var rng: Xoshiro256Source
+    /// SFO's random choices (initial active set, subfunctions chosen at random, the directions that
+    /// fill a collapsed subspace), from the run's seed.
+    var rng: Xoshiro256
     let tolerance = 1e-12
 
-    /// Bytes SFO allocates for M parameters and N subfunctions (the estimate runs are refused by).
+    /// Bytes SFO allocates for M parameters and N subfunctions (the estimate runs are refused by): the
+    /// basis, full-length working vectors (counted as 6; 4 are allocated) and the subfunction models.
     public static func memoryBytes(parameters m: Int, subfunctions n: Int, settings: SFOSettings) -> Int {
         let k = settings.subspaceCapacity(subfunctions: n, parameters: m)
         return OrthonormalSubspace<Scalar>.bytes(count: m, capacity: k) + 6 * m * MemoryLayout<Scalar>.stride
@@ -94,7 +97,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         self.settings = settings
         let k = settings.subspaceCapacity(subfunctions: subfunctions, parameters: count)
         capacity = k
-        rng = Xoshiro256Source(generator: Xoshiro256(seed: seed, stream: "sfo"))
+        rng = Xoshiro256(seed: seed, stream: "sfo")
         subspace = OrthonormalSubspace(count: count, capacity: capacity, initial: x, rng: &rng)
         let start = subspace.project(x)
         models = (0..<subfunctions).map { _ in SubfunctionModel(dimension: k, position: start) }
@@ -104,9 +107,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         prior = start
         gradient = FlatVector(count: count); priorGradient = FlatVector(count: count)
         failedGradient = FlatVector(count: count)
-        var order = Array(0..<subfunctions)
-        for i in stride(from: subfunctions - 1, to: 0, by: -1) { order.swapAt(i, rng.index(below: i + 1)) }
-        for i in order.prefix(max(1, settings.initialSubfunctions)) {
+        for i in rng.permutation(subfunctions).prefix(max(1, settings.initialSubfunctions)) {
             models[i].active = true
             models[i].beta = settings.hessianInit
             models[i].largestEigenvalue = settings.hessianInit
@@ -210,9 +211,9 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     func chooseSubfunction(at position: [Double]) -> Int {
         let active = models.indices.filter { models[$0].active }
         let young = active.filter { models[$0].evaluations < 2 }
-        if !young.isEmpty { return rng.element(of: young) }
+        if !young.isEmpty { return young[rng.nextInt(below: young.count)] }
         switch settings.selection {
-        case .random: return rng.element(of: active)
+        case .random: return active[rng.nextInt(below: active.count)]
         case .cyclic:
             let j = active[cyclicPosition % active.count]
             cyclicPosition = (cyclicPosition + 1) % active.count
@@ -227,7 +228,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             }
             let inactive = models.indices.filter { !models[$0].active }
             if bestDistance < tolerance, !inactive.isEmpty, models[best].evaluations > 0 {
-                let j = rng.element(of: inactive)
+                let j = inactive[rng.nextInt(below: inactive.count)]
                 models[j].active = true
                 return j
             }
@@ -271,7 +272,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         }
         let kept = columns.count / k
         let target = settings.collapsedDimension(capacity: capacity)
-        for _ in 0..<target { for _ in 0..<k { columns.append(rng.gaussian()) } }
+        for _ in 0..<target { for _ in 0..<k { columns.append(rng.nextGaussian()) } }
         let (basis, rank) = DenseMatrix.orthonormalBasis(columns, rows: k, count: kept + target)
         // Random fill makes the rank at least `target` in exact arithmetic; never ask for more than it has.
         let newDimension = min(target, rank)
@@ -445,7 +446,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let growthWanted = noisePower >= meanPower * settings.maxGradientNoise || failed || iterationsSinceGrowth - 1 > active.count
         let inactive = models.indices.filter { !models[$0].active }
         if growthWanted, !inactive.isEmpty {
-            models[rng.element(of: inactive)].active = true
+            models[inactive[rng.nextInt(below: inactive.count)]].active = true
             iterationsSinceGrowth = 0
         }
     }

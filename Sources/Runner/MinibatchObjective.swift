@@ -22,6 +22,10 @@ public final class MinibatchObjective {
     let batchSize: Int
     let capacity: Int
     private lazy var partial = [Float](repeating: 0, count: model.layout.count)
+    /// The training set in contiguous minibatches of the spec's size (full-batch evaluations), made once.
+    private lazy var fullBatchChunks: [ArraySlice<Int>] = stride(from: 0, to: exampleCount, by: batchSize).map {
+        Array($0..<min($0 + batchSize, exampleCount))[...]
+    }
 
     init(model: any Model<Float>, noise: Xoshiro256, exampleCount: Int, batchSize: Int, capacity: Int,
          evaluateBatch: @escaping (ArraySlice<Int>, (ModelBatch<Float>) -> StepLoss) -> StepLoss) {
@@ -74,9 +78,8 @@ public final class MinibatchObjective {
     /// The mean loss over the whole training set, in contiguous minibatches of the spec's size
     /// (each counts as one evaluation), weighted by their sizes: sum_b (n_b / n) loss_b.
     public func evaluateFullBatch(at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
-        let chunks = stride(from: 0, to: exampleCount, by: batchSize).map { Array($0..<min($0 + batchSize, exampleCount))[...] }
-        evaluations += chunks.count
-        return accumulate(over: chunks, at: parameters, gradient: gradient)
+        evaluations += fullBatchChunks.count
+        return accumulate(over: fullBatchChunks, at: parameters, gradient: gradient)
     }
 }
 

@@ -23,40 +23,12 @@ final class SFOStep: QuasiNewtonDriver {
     let partition: [ArraySlice<Int>]
     let memoryBytes: Int
 
-    /// Settings from a configuration of kind `sfo`.
-    static func settings(_ c: OptimizerConfiguration) -> SFOSettings {
-        var s = SFOSettings()
-        s.maxHistory = Int(c.number("max-history"))
-        let k = Int(c.number("max-subspace-dimension"))
-        s.maxSubspaceDimension = k == 0 ? nil : k
-        s.hessianInit = c.number("hessian-init")
-        s.initialSubfunctions = Int(c.number("initial-subfunctions"))
-        s.maxGradientNoise = c.number("max-gradient-noise")
-        s.maxEigenvalueRatio = c.number("max-eigenvalue-ratio")
-        s.selection = SFOSettings.Selection(rawValue: c.word("selection"))!
-        s.maxStepLengthRatio = c.number("max-step-length-ratio")
-        s.minimumStepLength = c.number("minimum-step-length")
-        return s
-    }
-
-    /// The number of subfunctions for `examples` training examples.
-    static func subfunctionCount(_ c: OptimizerConfiguration, examples: Int, batchSize: Int) -> Int {
-        let requested = Int(c.number("subfunctions"))
-        return max(1, min(examples, requested == 0 ? (examples + batchSize - 1) / batchSize : requested))
-    }
-
-    /// Bytes SFO will allocate for this run.
-    static func estimatedBytes(_ c: OptimizerConfiguration, parameters: Int, examples: Int, batchSize: Int) -> Int {
-        SumOfFunctionsOptimizer<Float>.memoryBytes(parameters: parameters, subfunctions: subfunctionCount(c, examples: examples, batchSize: batchSize),
-                                                   settings: settings(c))
-    }
-
     init(_ c: OptimizerConfiguration, parameters: UnsafePointer<Float>, count: Int, examples: Int, batchSize: Int, seed: UInt64) {
-        let n = Self.subfunctionCount(c, examples: examples, batchSize: batchSize)
+        let n = c.sfoSubfunctionCount(examples: examples, batchSize: batchSize)
         var rng = Xoshiro256(seed: seed, stream: "partition")
         let order = rng.permutation(examples)
         partition = (0..<n).map { i in order[(i * examples / n)..<((i + 1) * examples / n)] }
-        let s = Self.settings(c)
+        let s = c.sfoSettings
         memoryBytes = SumOfFunctionsOptimizer<Float>.memoryBytes(parameters: count, subfunctions: n, settings: s)
         sfo = SumOfFunctionsOptimizer<Float>(parameters: parameters, count: count, subfunctions: n, settings: s, seed: seed)
     }

@@ -131,11 +131,13 @@ final class TrainingRun {
                 try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds, checkpoint: nil)
                 return divergence
             }
+            // No checkpoint after the last epoch, nor for drivers that keep none (SFO, L-BFGS).
+            let optimizerState = epoch < training.epochs ? driver.checkpointState() : nil
             try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds,
-                                  checkpoint: epoch < training.epochs && driver.checkpointState() != nil
-                                    ? try checkpointData(epoch: epoch, step: step, parameters: parameters, driver: driver,
-                                                         shuffle: shuffle, noise: objective.noise, trainSeconds: trainSeconds)
-                                    : nil)
+                       checkpoint: try optimizerState.map {
+                           try checkpointData(epoch: epoch, step: step, parameters: parameters, optimizerState: $0,
+                                              shuffle: shuffle, noise: objective.noise, trainSeconds: trainSeconds)
+                       })
             progress(epoch, evaluation.first { $0.name == MetricPoint.trainLoss }?.value ?? .nan)
         }
         return .completed
@@ -197,11 +199,11 @@ final class TrainingRun {
         return .diverged(step: step, lastFiniteLoss: nil)
     }
 
-    func checkpointData(epoch: Int, step: Int, parameters: [Float], driver: StepDriver, shuffle: Xoshiro256, noise: Xoshiro256,
+    func checkpointData(epoch: Int, step: Int, parameters: [Float], optimizerState: [UInt8], shuffle: Xoshiro256, noise: Xoshiro256,
                         trainSeconds: Double) throws -> Checkpoint {
         let rng = String(decoding: try JSONEncoder().encode(["shuffle": shuffle, "dropout": noise]), as: UTF8.self)
         return Checkpoint(epoch: epoch, step: step, parameters: parameters.withUnsafeBytes { Array($0) },
-                          optimizerState: driver.checkpointState() ?? [], rngState: rng, trainSeconds: trainSeconds)
+                          optimizerState: optimizerState, rngState: rng, trainSeconds: trainSeconds)
     }
 
     /// The step driver for the run's optimizer. SFO's memory is estimated first: a run whose SFO
@@ -210,10 +212,10 @@ final class TrainingRun {
         let c = plan.configuration
         switch c.kind {
         case .sfo:
-            let bytes = SFOStep.estimatedBytes(c, parameters: n, examples: data.trainCount, batchSize: plan.training.batchSize)
+            let bytes = c.sfoEstimatedBytes(parameters: n, examples: data.trainCount, batchSize: plan.training.batchSize)
             let limit = ProcessMemory.physicalBytes / 10 * 8
             guard bytes <= limit else {
-                let k = SFOStep.settings(c).subspaceCapacity(subfunctions: SFOStep.subfunctionCount(c, examples: data.trainCount, batchSize: plan.training.batchSize), parameters: n)
+                let k = c.sfoSettings.subspaceCapacity(subfunctions: c.sfoSubfunctionCount(examples: data.trainCount, batchSize: plan.training.batchSize), parameters: n)
                 throw RunnerError("optimizer '\(plan.label)' (sfo): needs about \(bytes / 1_048_576) MiB (\(n) parameters x subspace dimension \(k)), more than 80% of this machine's \(ProcessMemory.physicalBytes / 1_048_576) MiB; lower hyperparameters.subfunctions or max-subspace-dimension")
             }
             if plan.model.inputDropout > 0 || plan.model.hiddenDropout > 0 {

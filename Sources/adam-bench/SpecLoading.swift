@@ -1,6 +1,7 @@
 import Datasets
 import Experiments
 import Foundation
+import Runner
 import ResultStore
 
 /// Loads spec files (every problem of every file reported at once) and expands them into runs.
@@ -91,29 +92,28 @@ enum SpecLoading {
     /// subspace basis per iteration (projections and Gram-Schmidt), K averaging (K_min + K_max) / 2;
     /// calibrated on the recorded fig2b runs.
     static func sfoOverheadSeconds(_ run: PlannedRun) -> Double {
-        guard run.configuration.kind == .sfo else { return 0 }
-        let sizes = splitSizes(run.data)
-        let examples = min(run.training.trainingSubset ?? sizes.train, sizes.train)
-        let n = max(1, min(examples, Int(run.configuration.number("subfunctions")) == 0
-            ? (examples + run.training.batchSize - 1) / run.training.batchSize : Int(run.configuration.number("subfunctions"))))
-        let m = run.model.approximateParameterCount(dataset: run.data.dataset)
-        let requested = Int(run.configuration.number("max-subspace-dimension"))
-        let kMax = Double(min(requested == 0 ? Int((1.5 * Double(2 * n + 2)).rounded(.up)) : requested, Int(m)))
+        guard let (n, m, kMax) = sfoShape(run) else { return 0 }
         let passes = 6.0, bytesPerSecond = 5e9
-        return Double(run.training.epochs * n) * passes * m * (kMax * 5 / 6) * 4 / bytesPerSecond
+        return Double(run.training.epochs * n) * passes * Double(m) * (Double(kMax) * 5 / 6) * 4 / bytesPerSecond
     }
 
-    /// Bytes an SFO run's optimizer allocates (the estimate the runner refuses runs by), or nil.
+    /// Bytes an SFO run's optimizer allocates (the runner's own estimate, with the parameter count
+    /// approximated from the model spec), or nil.
     static func sfoMemoryBytes(_ run: PlannedRun) -> Double? {
+        guard sfoShape(run) != nil else { return nil }
+        let sizes = splitSizes(run.data)
+        return Double(run.configuration.sfoEstimatedBytes(parameters: Int(run.model.approximateParameterCount(dataset: run.data.dataset)),
+                                                          examples: min(run.training.trainingSubset ?? sizes.train, sizes.train),
+                                                          batchSize: run.training.batchSize))
+    }
+
+    /// SFO's subfunction count N, parameter count M and subspace capacity K_max for a planned run.
+    static func sfoShape(_ run: PlannedRun) -> (n: Int, m: Int, kMax: Int)? {
         guard run.configuration.kind == .sfo else { return nil }
         let sizes = splitSizes(run.data)
         let examples = min(run.training.trainingSubset ?? sizes.train, sizes.train)
-        let requested = Int(run.configuration.number("subfunctions"))
-        let n = max(1, min(examples, requested == 0 ? (examples + run.training.batchSize - 1) / run.training.batchSize : requested))
-        let m = run.model.approximateParameterCount(dataset: run.data.dataset)
-        let requestedK = Int(run.configuration.number("max-subspace-dimension"))
-        let k = Double(min(requestedK == 0 ? Int((1.5 * Double(2 * n + 2)).rounded(.up)) : requestedK, Int(m)))
-        let history = run.configuration.number("max-history")
-        return m * k * 4 + Double(n) * k * (2 + 4 * history) * 8
+        let n = run.configuration.sfoSubfunctionCount(examples: examples, batchSize: run.training.batchSize)
+        let m = Int(run.model.approximateParameterCount(dataset: run.data.dataset))
+        return (n, m, run.configuration.sfoSettings.subspaceCapacity(subfunctions: n, parameters: m))
     }
 }

@@ -79,9 +79,9 @@ import QuasiNewton
         let sfo = SumOfFunctionsOptimizer<Double>(parameters: problem.start, count: problem.dimension, subfunctions: problem.n,
                                                   settings: settings, seed: 1)
         var x = problem.start
-        let initial = x.withUnsafeMutableBufferPointer { p in (0..<problem.n).map { problem.subfunction($0, p.baseAddress!, UnsafeMutablePointer<Double>.allocate(capacity: 50)) }.reduce(0, +) }
-        for _ in 0..<400 { _ = x.withUnsafeMutableBufferPointer { p in sfo.step(parameters: p.baseAddress!) { problem.subfunction($0, $1, $2) } } }
         var g = [Double](repeating: 0, count: problem.dimension)
+        let initial = x.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { problem.total(p.baseAddress!, $0.baseAddress!) } }
+        for _ in 0..<400 { _ = x.withUnsafeMutableBufferPointer { p in sfo.step(parameters: p.baseAddress!) { problem.subfunction($0, $1, $2) } } }
         let final = x.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { problem.total(p.baseAddress!, $0.baseAddress!) } }
         #expect(sfo.collapses > 0)
         #expect(sfo.subspaceDimension <= 12)
