@@ -14,9 +14,13 @@ public enum RunPlan {
     /// A revision for one model's numerics on top of `numericsVersion`, for changes that alter that
     /// model's results only (nil = none since version 1, and then absent from run keys, so other
     /// models' stored runs keep their keys). VAE 2: softplus, sigmoid and the cross-entropy with
-    /// logits through the vectorized Float32 kernels (CNeuralKernels).
+    /// logits through the vectorized Float32 kernels (CNeuralKernels). Logistic regression 2: its
+    /// products in row blocks for OpenBLAS's small-matrix kernel (`Dense.smallProductBlocks`).
     public static func modelNumericsRevision(_ kind: ModelSpec.Kind) -> Int? {
-        kind == .vae ? 2 : nil
+        switch kind {
+        case .vae, .logisticRegression: 2
+        case .bowLogisticRegression, .mlp, .cnn: nil
+        }
     }
 
     public struct Failure: Error, CustomStringConvertible {

@@ -5,7 +5,8 @@
 ///     out[(n, y, x), k] = sum_j col[(n, y, x), j] * W[j, k] + b[k]
 ///
 /// Backward: dW = col^T dout, db = column sums of dout, dcol = dout W^T, then col2im scatters dcol
-/// back into dx. Chunks of images bound the im2col workspace; products run on OpenBLAS.
+/// back into dx. Chunks of images bound the im2col workspace; products run on OpenBLAS, the passes
+/// around them through `NNScalar`'s convolution kernels (ConvolutionLoops.swift).
 struct Conv2D<T: NNScalar> {
     let height: Int, width: Int
     let inputChannels: Int, outputChannels: Int
@@ -32,57 +33,6 @@ struct Conv2D<T: NNScalar> {
     var columnCapacity: Int { chunk * pixels * patchSize }
     var flopsPerExample: Double { 2 * Double(pixels * patchSize * outputChannels) }
 
-    func im2col(_ x: UnsafePointer<T>, images: Range<Int>, into col: UnsafeMutablePointer<T>) {
-        let pad = kernel / 2, c = inputChannels
-        var row = col
-        for n in images {
-            let image = x + n * pixels * c
-            for y in 0..<height {
-                for x0 in 0..<width {
-                    var out = row
-                    for ky in 0..<kernel {
-                        let iy = y + ky - pad
-                        for kx in 0..<kernel {
-                            let ix = x0 + kx - pad
-                            if iy >= 0 && iy < height && ix >= 0 && ix < width {
-                                out.update(from: image + (iy * width + ix) * c, count: c)
-                            } else {
-                                out.update(repeating: 0, count: c)
-                            }
-                            out += c
-                        }
-                    }
-                    row += patchSize
-                }
-            }
-        }
-    }
-
-    func col2im(_ dcol: UnsafePointer<T>, images: Range<Int>, into dx: UnsafeMutablePointer<T>) {
-        let pad = kernel / 2, c = inputChannels
-        var row = dcol
-        for n in images {
-            let image = dx + n * pixels * c
-            for y in 0..<height {
-                for x0 in 0..<width {
-                    var source = row
-                    for ky in 0..<kernel {
-                        let iy = y + ky - pad
-                        for kx in 0..<kernel {
-                            let ix = x0 + kx - pad
-                            if iy >= 0 && iy < height && ix >= 0 && ix < width {
-                                let target = image + (iy * width + ix) * c
-                                for j in 0..<c { target[j] += source[j] }
-                            }
-                            source += c
-                        }
-                    }
-                    row += patchSize
-                }
-            }
-        }
-    }
-
     /// out = relu(conv(x) + b), NHWC, for `batch` images; `col` holds `columnCapacity` elements.
     func forward(_ x: UnsafePointer<T>, batch: Int, parameters p: UnsafePointer<T>, output: UnsafeMutablePointer<T>,
                  col: UnsafeMutablePointer<T>) {
@@ -90,14 +40,12 @@ struct Conv2D<T: NNScalar> {
         for start in stride(from: 0, to: batch, by: chunk) {
             let images = start..<min(start + chunk, batch)
             let rows = images.count * pixels
-            im2col(x, images: images, into: col)
+            T.im2col(x + start * pixels * inputChannels, images: images.count, height: height, width: width,
+                     channels: inputChannels, kernel: kernel, into: col)
             let out = output + start * pixels * k
             T.gemm(transposeA: false, transposeB: false, m: rows, n: k, k: patchSize, alpha: 1,
                    a: col, lda: patchSize, b: p + weight.offset, ldb: k, beta: 0, c: out, ldc: k)
-            for r in 0..<rows {
-                let o = out + r * k
-                for j in 0..<k { o[j] = Swift.max(o[j] + b[j], 0) }
-            }
+            T.addBiasReLU(out, bias: b, rows: rows, columns: k)
         }
     }
 
@@ -108,28 +56,21 @@ struct Conv2D<T: NNScalar> {
                   col: UnsafeMutablePointer<T>) {
         let k = outputChannels
         // Through the ReLU (zero where the output was not positive), summing db on the way.
-        let db = g + bias.offset
-        db.update(repeating: 0, count: k)
-        for r in 0..<(batch * pixels) {
-            let d = dout + r * k, o = output + r * k
-            for j in 0..<k {
-                let v = o[j] > 0 ? d[j] : 0
-                d[j] = v
-                db[j] += v
-            }
-        }
+        T.reluBackwardWithBiasGradient(dout, output: output, biasGradient: g + bias.offset, rows: batch * pixels, columns: k)
         dx?.update(repeating: 0, count: batch * pixels * inputChannels)
         for start in stride(from: 0, to: batch, by: chunk) {
             let images = start..<min(start + chunk, batch)
             let rows = images.count * pixels
             let d = dout + start * pixels * k
-            im2col(x, images: images, into: col)
+            T.im2col(x + start * pixels * inputChannels, images: images.count, height: height, width: width,
+                     channels: inputChannels, kernel: kernel, into: col)
             T.gemm(transposeA: true, transposeB: false, m: patchSize, n: k, k: rows, alpha: 1,
                    a: col, lda: patchSize, b: d, ldb: k, beta: start == 0 ? 0 : 1, c: g + weight.offset, ldc: k)
             if let dx {
                 T.gemm(transposeA: false, transposeB: true, m: rows, n: patchSize, k: k, alpha: 1,
                        a: d, lda: k, b: p + weight.offset, ldb: k, beta: 0, c: col, ldc: patchSize)
-                col2im(col, images: images, into: dx)
+                T.col2imAdd(col, images: images.count, height: height, width: width, channels: inputChannels, kernel: kernel,
+                            into: dx + start * pixels * inputChannels)
             }
         }
     }

@@ -1,15 +1,21 @@
 /// A fully connected layer, y = x W + b, row-major: x is batch x inputs, W inputs x outputs.
 ///
 /// Backward: dW = x^T dy, db = sum over the batch of dy, dx = dy W^T (all by sgemm/dgemm).
+/// With `smallProductBlocks`, each product is issued in row blocks small enough for OpenBLAS's
+/// unpacked small-matrix kernel (`gemmInSmallRowBlocks`): the logistic regression's products are just
+/// above its limit.
 struct Dense<T: NNScalar> {
     let inputs: Int
     let outputs: Int
     let weight: ParameterView
     let bias: ParameterView
+    let smallProductBlocks: Bool
 
-    init(_ name: String, inputs: Int, outputs: Int, initialization: Initialization, layout: inout ParameterLayout) {
+    init(_ name: String, inputs: Int, outputs: Int, initialization: Initialization, smallProductBlocks: Bool = false,
+         layout: inout ParameterLayout) {
         self.inputs = inputs
         self.outputs = outputs
+        self.smallProductBlocks = smallProductBlocks
         weight = layout.add("\(name).weight", shape: [inputs, outputs], initialization: initialization, fanIn: inputs, fanOut: outputs)
         bias = layout.add("\(name).bias", shape: [outputs], initialization: .zero)
     }
@@ -17,17 +23,21 @@ struct Dense<T: NNScalar> {
     /// y = x W + b, then (fused in the same pass over y) ReLU and a dropout mask when given.
     func forward(_ x: UnsafePointer<T>, batch: Int, parameters p: UnsafePointer<T>, output y: UnsafeMutablePointer<T>,
                  relu: Bool = false, dropoutMask: UnsafePointer<T>? = nil) {
-        T.gemm(transposeA: false, transposeB: false, m: batch, n: outputs, k: inputs, alpha: 1,
-               a: x, lda: inputs, b: p + weight.offset, ldb: outputs, beta: 0, c: y, ldc: outputs)
+        product(transposeA: false, transposeB: false, m: batch, n: outputs, k: inputs,
+                a: x, lda: inputs, b: p + weight.offset, ldb: outputs, c: y, ldc: outputs)
         let b = p + bias.offset
-        for r in 0..<batch {
-            let row = y + r * outputs
-            switch (relu, dropoutMask) {
-            case (false, _): for j in 0..<outputs { row[j] += b[j] }
-            case (true, nil): for j in 0..<outputs { row[j] = Swift.max(row[j] + b[j], 0) }
-            case (true, let mask?):
-                let m = mask + r * outputs
+        switch (relu, dropoutMask) {
+        case (true, nil):
+            T.addBiasReLU(y, bias: b, rows: batch, columns: outputs)
+        case (true, let mask?):
+            for r in 0..<batch {
+                let row = y + r * outputs, m = mask + r * outputs
                 for j in 0..<outputs { row[j] = Swift.max(row[j] + b[j], 0) * m[j] }
+            }
+        case (false, _):
+            for r in 0..<batch {
+                let row = y + r * outputs
+                for j in 0..<outputs { row[j] += b[j] }
             }
         }
     }
@@ -35,12 +45,25 @@ struct Dense<T: NNScalar> {
     /// Writes dW and db into `gradients`; writes dx when `inputGradient` is given.
     func backward(_ x: UnsafePointer<T>, outputGradient dy: UnsafePointer<T>, batch: Int, parameters p: UnsafePointer<T>,
                   gradients g: UnsafeMutablePointer<T>, inputGradient dx: UnsafeMutablePointer<T>?) {
-        T.gemm(transposeA: true, transposeB: false, m: inputs, n: outputs, k: batch, alpha: 1,
-               a: x, lda: inputs, b: dy, ldb: outputs, beta: 0, c: g + weight.offset, ldc: outputs)
+        product(transposeA: true, transposeB: false, m: inputs, n: outputs, k: batch,
+                a: x, lda: inputs, b: dy, ldb: outputs, c: g + weight.offset, ldc: outputs)
         columnSums(dy, rows: batch, columns: outputs, into: g + bias.offset)
         if let dx {
-            T.gemm(transposeA: false, transposeB: true, m: batch, n: inputs, k: outputs, alpha: 1,
-                   a: dy, lda: outputs, b: p + weight.offset, ldb: outputs, beta: 0, c: dx, ldc: inputs)
+            product(transposeA: false, transposeB: true, m: batch, n: inputs, k: outputs,
+                    a: dy, lda: outputs, b: p + weight.offset, ldb: outputs, c: dx, ldc: inputs)
+        }
+    }
+
+    /// C = op(A) op(B), in small-product row blocks when the layer asks for them.
+    @inline(__always)
+    private func product(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>, lda: Int,
+                         b: UnsafePointer<T>, ldb: Int, c: UnsafeMutablePointer<T>, ldc: Int) {
+        if smallProductBlocks {
+            T.gemmInSmallRowBlocks(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                                   a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+        } else {
+            T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+                   a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
         }
     }
 

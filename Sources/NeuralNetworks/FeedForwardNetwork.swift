@@ -18,7 +18,8 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
     let inputDropout: Dropout<T>
     let hiddenDropout: [Dropout<T>]
     let penalty: WeightPenalty<T>
-    /// activations[l] = input of layer l (activations[0] = the dropped-out input); last = logits.
+    /// activations[l] = input of layer l (activations[0] = the dropped-out input, when dropout is active;
+    /// otherwise layer 0 reads the batch in place); last = logits.
     let activations: [Buffer<T>]
     let gradientBuffers: [Buffer<T>]
 
@@ -28,8 +29,11 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         var layers: [Dense<T>] = []
         for l in 0..<(sizes.count - 1) {
             let hidden = l < sizes.count - 2
+            // A lone layer (logistic regression) is small enough for OpenBLAS's unpacked kernel once split;
+            // in the MLP the saving would be under 1% of a step.
             layers.append(Dense("layer\(l + 1)", inputs: sizes[l], outputs: sizes[l + 1],
-                                initialization: hidden ? .heNormal : .glorotUniform, layout: &layout))
+                                initialization: hidden ? .heNormal : .glorotUniform, smallProductBlocks: sizes.count == 2,
+                                layout: &layout))
         }
         self.layout = layout
         self.layers = layers
@@ -51,11 +55,17 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         initializeViews(parameters, scheme: scheme, rng: &rng)
     }
 
-    /// Forward pass to the logits (in activations.last); dropout only when `rng` is given.
-    func forward(_ p: UnsafePointer<T>, input x: UnsafePointer<T>, batch: Int, rng: UnsafeMutablePointer<Xoshiro256>?) {
-        let h0 = activations[0].pointer
-        h0.update(from: x, count: batch * sizes[0])
-        if let rng { inputDropout.apply(h0, count: batch * sizes[0], rng: &rng.pointee) }
+    /// Forward pass to the logits (in activations.last); dropout only when `rng` is given. Returns the
+    /// first layer's input: the dropped-out copy in activations[0], or the batch itself.
+    @discardableResult
+    func forward(_ p: UnsafePointer<T>, input x: UnsafePointer<T>, batch: Int, rng: UnsafeMutablePointer<Xoshiro256>?) -> UnsafePointer<T> {
+        var input = x
+        if let rng, inputDropout.isActive {
+            let h0 = activations[0].pointer
+            h0.update(from: x, count: batch * sizes[0])
+            inputDropout.apply(h0, count: batch * sizes[0], rng: &rng.pointee)
+            input = UnsafePointer(h0)
+        }
         for (l, layer) in layers.enumerated() {
             let hidden = l < layers.count - 1
             var mask: UnsafePointer<T>?
@@ -63,9 +73,10 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
                 hiddenDropout[l].draw(count: batch * sizes[l + 1], rng: &rng.pointee)
                 mask = UnsafePointer(hiddenDropout[l].mask.pointer)
             }
-            layer.forward(activations[l].pointer, batch: batch, parameters: p, output: activations[l + 1].pointer,
+            layer.forward(l == 0 ? input : UnsafePointer(activations[l].pointer), batch: batch, parameters: p, output: activations[l + 1].pointer,
                           relu: hidden, dropoutMask: mask)
         }
+        return input
     }
 
     @_specialize(where T == Float)
@@ -74,7 +85,7 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
                              batch: ModelBatch<T>, rng: inout Xoshiro256) -> StepLoss {
         precondition(batch.count <= maxBatch, "batch larger than the model's workspace")
         let n = batch.count
-        withUnsafeMutablePointer(to: &rng) { forward(p, input: batch.dense!, batch: n, rng: $0) }
+        let input = withUnsafeMutablePointer(to: &rng) { forward(p, input: batch.dense!, batch: n, rng: $0) }
         let L = layers.count
         let dz = gradientBuffers[L].pointer
         let result = SoftmaxCrossEntropy.evaluate(activations[L].pointer, labels: batch.labels, batch: n,
@@ -82,7 +93,7 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         for l in stride(from: L - 1, through: 0, by: -1) {
             let dy = gradientBuffers[l + 1].pointer
             let dx: UnsafeMutablePointer<T>? = l > 0 ? gradientBuffers[l].pointer : nil
-            layers[l].backward(activations[l].pointer, outputGradient: dy, batch: n, parameters: p, gradients: g, inputGradient: dx)
+            layers[l].backward(l == 0 ? input : UnsafePointer(activations[l].pointer), outputGradient: dy, batch: n, parameters: p, gradients: g, inputGradient: dx)
             if let dx {
                 // Through the ReLU and dropout that produced activations[l]: since the stored output is
                 // mask * relu(.), it is positive exactly where both pass, and then the factor is the mask.

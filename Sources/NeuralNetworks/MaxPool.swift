@@ -10,29 +10,8 @@ struct MaxPool<T: NNScalar> {
     var outputsPerImage: Int { outputHeight * outputWidth * channels }
 
     func forward(_ x: UnsafePointer<T>, batch: Int, output: UnsafeMutablePointer<T>, argmax: UnsafeMutablePointer<Int32>) {
-        let oh = outputHeight, ow = outputWidth, c = channels
-        for n in 0..<batch {
-            let image = n * height * width * c
-            for y in 0..<oh {
-                let y0 = Swift.max(y * stride - padding, 0), y1 = Swift.min(y * stride - padding + size, height)
-                for x0 in 0..<ow {
-                    let xa = Swift.max(x0 * stride - padding, 0), xb = Swift.min(x0 * stride - padding + size, width)
-                    let o = ((n * oh + y) * ow + x0) * c
-                    for ch in 0..<c {
-                        var best = image + (y0 * width + xa) * c + ch
-                        var value = x[best]
-                        for iy in y0..<y1 {
-                            for ix in xa..<xb {
-                                let i = image + (iy * width + ix) * c + ch
-                                if x[i] > value { value = x[i]; best = i }
-                            }
-                        }
-                        output[o + ch] = value
-                        argmax[o + ch] = Int32(best)
-                    }
-                }
-            }
-        }
+        T.maxPool(x, batch: batch, height: height, width: width, channels: channels, window: size, stride: stride, padding: padding,
+                  into: output, argmax: argmax)
     }
 
     /// dx (zeroed here) receives each output gradient at its recorded winner.

@@ -24,6 +24,18 @@ public protocol NNScalar: BinaryFloatingPoint & SIMDScalar & Sendable & Codable 
     static func crossEntropyWithLogitsSum(_ l: UnsafePointer<Self>, targets t: UnsafePointer<Self>, count: Int) -> Double
     /// l = (sigmoid(l) - t) * scale, in place.
     static func crossEntropyWithLogitsGradient(_ l: UnsafeMutablePointer<Self>, targets t: UnsafePointer<Self>, scale: Self, count: Int)
+
+    // The CNN's memory-bound passes over NHWC activations: Float32 through CNeuralKernels, Float64 by
+    // the element-by-element forms (ConvolutionLoops.swift, which document them); the same bits.
+    static func im2col(_ x: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
+                       into col: UnsafeMutablePointer<Self>)
+    static func col2imAdd(_ dcol: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
+                          into dx: UnsafeMutablePointer<Self>)
+    static func maxPool(_ x: UnsafePointer<Self>, batch: Int, height: Int, width: Int, channels: Int, window: Int, stride: Int,
+                        padding: Int, into y: UnsafeMutablePointer<Self>, argmax: UnsafeMutablePointer<Int32>)
+    static func addBiasReLU(_ y: UnsafeMutablePointer<Self>, bias: UnsafePointer<Self>, rows: Int, columns: Int)
+    static func reluBackwardWithBiasGradient(_ dy: UnsafeMutablePointer<Self>, output y: UnsafePointer<Self>,
+                                             biasGradient: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
 }
 
 extension NNScalar {
@@ -71,6 +83,25 @@ extension Float: NNScalar {
     public static func crossEntropyWithLogitsGradient(_ l: UnsafeMutablePointer<Float>, targets t: UnsafePointer<Float>, scale: Float, count: Int) {
         adambench_bce_logits_gradient_f32(l, t, scale, count)
     }
+    public static func im2col(_ x: UnsafePointer<Float>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
+                              into col: UnsafeMutablePointer<Float>) {
+        adambench_im2col_f32(x, images, height, width, channels, kernel, col)
+    }
+    public static func col2imAdd(_ dcol: UnsafePointer<Float>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
+                                 into dx: UnsafeMutablePointer<Float>) {
+        adambench_col2im_add_f32(dcol, images, height, width, channels, kernel, dx)
+    }
+    public static func maxPool(_ x: UnsafePointer<Float>, batch: Int, height: Int, width: Int, channels: Int, window: Int, stride: Int,
+                               padding: Int, into y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>) {
+        adambench_max_pool_f32(x, batch, height, width, channels, window, stride, padding, y, argmax)
+    }
+    public static func addBiasReLU(_ y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, rows: Int, columns: Int) {
+        adambench_add_bias_relu_f32(y, bias, rows, columns)
+    }
+    public static func reluBackwardWithBiasGradient(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
+                                                    biasGradient: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        adambench_relu_backward_bias_f32(dy, y, biasGradient, rows, columns)
+    }
 }
 
 extension Double: NNScalar {
@@ -95,6 +126,49 @@ extension Double: NNScalar {
     }
     public static func crossEntropyWithLogitsGradient(_ l: UnsafeMutablePointer<Double>, targets t: UnsafePointer<Double>, scale: Double, count: Int) {
         elementwiseCrossEntropyWithLogitsGradient(l, targets: t, scale: scale, count: count)
+    }
+    public static func im2col(_ x: UnsafePointer<Double>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
+                              into col: UnsafeMutablePointer<Double>) {
+        elementwiseIm2col(x, images: images, height: height, width: width, channels: channels, kernel: kernel, into: col)
+    }
+    public static func col2imAdd(_ dcol: UnsafePointer<Double>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
+                                 into dx: UnsafeMutablePointer<Double>) {
+        elementwiseCol2imAdd(dcol, images: images, height: height, width: width, channels: channels, kernel: kernel, into: dx)
+    }
+    public static func maxPool(_ x: UnsafePointer<Double>, batch: Int, height: Int, width: Int, channels: Int, window: Int, stride: Int,
+                               padding: Int, into y: UnsafeMutablePointer<Double>, argmax: UnsafeMutablePointer<Int32>) {
+        elementwiseMaxPool(x, batch: batch, height: height, width: width, channels: channels, window: window, stride: stride,
+                           padding: padding, into: y, argmax: argmax)
+    }
+    public static func addBiasReLU(_ y: UnsafeMutablePointer<Double>, bias: UnsafePointer<Double>, rows: Int, columns: Int) {
+        elementwiseAddBiasReLU(y, bias: bias, rows: rows, columns: columns)
+    }
+    public static func reluBackwardWithBiasGradient(_ dy: UnsafeMutablePointer<Double>, output y: UnsafePointer<Double>,
+                                                    biasGradient: UnsafeMutablePointer<Double>, rows: Int, columns: Int) {
+        elementwiseReLUBackwardWithBiasGradient(dy, output: y, biasGradient: biasGradient, rows: rows, columns: columns)
+    }
+}
+
+extension NNScalar {
+    /// OpenBLAS multiplies a product with m * n * k <= 100^3 by its small-matrix kernel, which reads
+    /// A and B in place instead of packing them (interface/gemm.c, SMALL_MATRIX_OPT).
+    static var smallProductLimit: Int { 1_000_000 }
+
+    /// The product of `gemm`, issued as equal blocks of C's rows, as few as keep each block's m * n * k
+    /// within `smallProductLimit`. Every element of C is the same dot product; the kernel, and so the
+    /// rounding, can differ from one unsplit call. For narrow products just above the limit (the
+    /// logistic regression's 128 x 784 x 10) the unpacked kernel is ~1.7x faster.
+    @inline(__always)
+    static func gemmInSmallRowBlocks(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        let blocks = Swift.max(1, (m * n * k + smallProductLimit - 1) / smallProductLimit)
+        let rows = (m + blocks - 1) / blocks
+        for start in stride(from: 0, to: m, by: Swift.max(rows, 1)) {
+            let count = Swift.min(rows, m - start)
+            gemm(transposeA: transposeA, transposeB: transposeB, m: count, n: n, k: k, alpha: alpha,
+                 a: transposeA ? a + start : a + start * lda, lda: lda, b: b, ldb: ldb, beta: beta, c: c + start * ldc, ldc: ldc)
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 #ifndef ADAMBENCH_NEURAL_KERNELS_H
 #define ADAMBENCH_NEURAL_KERNELS_H
 #include <stddef.h>
+#include <stdint.h>
 
 // Element-wise Float32 kernels of the engine's smooth nonlinearities (softplus, sigmoid, Bernoulli
 // cross-entropy with logits), vectorized: exp and log1p are polynomial approximations written as
@@ -21,5 +22,24 @@ void adambench_bce_logits_gradient_f32(float *l, const float *t, float scale, pt
 float adambench_exp_f32(float x);
 /// log1p(y) for y in [0, 1] by the same approximation (for tests).
 float adambench_log1p_unit_f32(float y);
+
+// The CNN's memory-bound passes (ConvolutionKernels.c), NHWC, bit-identical to the element-by-element
+// Swift forms of NNScalar (ConvolutionLoops.swift).
+
+/// im2col rows of `images` images for a square kernel, stride 1, 'same' zero padding (kernel / 2):
+/// col[(n, y, x), (ky, kx, c)] = x[n, y + ky - pad, x + kx - pad, c], 0 outside the image.
+void adambench_im2col_f32(const float *x, ptrdiff_t images, ptrdiff_t height, ptrdiff_t width,
+                          ptrdiff_t channels, ptrdiff_t kernel, float *col);
+/// dx += the scatter of im2col rows back onto their pixels (the adjoint of im2col).
+void adambench_col2im_add_f32(const float *dcol, ptrdiff_t images, ptrdiff_t height, ptrdiff_t width,
+                              ptrdiff_t channels, ptrdiff_t kernel, float *dx);
+/// Max pooling (window clipped to the image), recording each output's winning input index (first
+/// maximum in row-major window order).
+void adambench_max_pool_f32(const float *x, ptrdiff_t batch, ptrdiff_t height, ptrdiff_t width, ptrdiff_t channels,
+                            ptrdiff_t window, ptrdiff_t stride, ptrdiff_t padding, float *y, int32_t *argmax);
+/// y = max(y + bias, 0) row by row (bias has `columns` entries).
+void adambench_add_bias_relu_f32(float *y, const float *bias, ptrdiff_t rows, ptrdiff_t columns);
+/// dy = dy where y > 0, else 0; bias_gradient = the column sums of the result (rows in order).
+void adambench_relu_backward_bias_f32(float *dy, const float *y, float *bias_gradient, ptrdiff_t rows, ptrdiff_t columns);
 
 #endif
