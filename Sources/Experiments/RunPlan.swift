@@ -15,11 +15,13 @@ public enum RunPlan {
     /// model's results only (nil = none since version 1, and then absent from run keys, so other
     /// models' stored runs keep their keys). VAE 2: softplus, sigmoid and the cross-entropy with
     /// logits through the vectorized Float32 kernels (CNeuralKernels). Logistic regression 2: its
-    /// products in row blocks for OpenBLAS's small-matrix kernel (`Dense.smallProductBlocks`).
+    /// products in row blocks for OpenBLAS's small-matrix kernel (`Dense.smallProductBlocks`). CNN 2:
+    /// im2col chunks sized to a cache budget (`ConvolutionalNetwork.columnBudgetBytes`), which changes
+    /// the order in which the filter gradients' chunk terms are summed.
     public static func modelNumericsRevision(_ kind: ModelSpec.Kind) -> Int? {
         switch kind {
-        case .vae, .logisticRegression: 2
-        case .bowLogisticRegression, .mlp, .cnn: nil
+        case .vae, .logisticRegression, .cnn: 2
+        case .bowLogisticRegression, .mlp: nil
         }
     }
 
