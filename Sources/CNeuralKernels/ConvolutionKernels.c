@@ -1,10 +1,6 @@
 #include "NeuralKernels.h"
 
-#if defined(__x86_64__) && defined(__linux__)
-#define ADAMBENCH_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define ADAMBENCH_CLONES
-#endif
+#include "Multiversion.h"
 
 // The CNN's memory-bound passes over NHWC activations. Each gives the bits of the element-by-element
 // Swift forms in NNScalar (ConvolutionLoops.swift), which the tests compare them with: the same
@@ -121,3 +117,4 @@ void adambench_relu_backward_bias_f32(float *restrict dy, const float *restrict 
         }
     }
 }
+

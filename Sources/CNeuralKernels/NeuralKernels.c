@@ -3,11 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__)
-#define ADAMBENCH_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define ADAMBENCH_CLONES
-#endif
+#include "Multiversion.h"
 
 // exp(x): x = n ln2 + r with |r| <= ln2 / 2 (ln2 split in two parts for an exact reduction),
 // exp(r) by the degree-6 minimax polynomial of Cephes' expf, times 2^n built in the exponent bits.

@@ -7,12 +7,12 @@ enum Activations {
 
     /// dx = dy * [y > 0], in place on dy (y is the ReLU's output).
     static func reluBackward<T: NNScalar>(_ dy: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, count: Int) {
-        for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] : 0 }
+        T.reluBackward(dy, output: y, count: count)
     }
 
     /// dx = dy * mask * [y > 0], in place on dy, where y = mask * relu(x) is the stored output.
     static func maskedBackward<T: NNScalar>(_ dy: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, mask: UnsafePointer<T>, count: Int) {
-        for i in 0..<count { dy[i] = y[i] > 0 ? dy[i] * mask[i] : 0 }
+        T.maskedReLUBackward(dy, output: y, mask: mask, count: count)
     }
 
     /// y = softplus(x) = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|); `x` is kept (backward needs it).

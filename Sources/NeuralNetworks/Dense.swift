@@ -30,10 +30,7 @@ struct Dense<T: NNScalar> {
         case (true, nil):
             T.addBiasReLU(y, bias: b, rows: batch, columns: outputs)
         case (true, let mask?):
-            for r in 0..<batch {
-                let row = y + r * outputs, m = mask + r * outputs
-                for j in 0..<outputs { row[j] = Swift.max(row[j] + b[j], 0) * m[j] }
-            }
+            T.addBiasReLUMask(y, bias: b, mask: mask, rows: batch, columns: outputs)
         case (false, _):
             for r in 0..<batch {
                 let row = y + r * outputs
@@ -47,7 +44,7 @@ struct Dense<T: NNScalar> {
                   gradients g: UnsafeMutablePointer<T>, inputGradient dx: UnsafeMutablePointer<T>?) {
         product(transposeA: true, transposeB: false, m: inputs, n: outputs, k: batch,
                 a: x, lda: inputs, b: dy, ldb: outputs, c: g + weight.offset, ldc: outputs)
-        columnSums(dy, rows: batch, columns: outputs, into: g + bias.offset)
+        T.columnSums(dy, rows: batch, columns: outputs, into: g + bias.offset)
         if let dx {
             product(transposeA: false, transposeB: true, m: batch, n: inputs, k: outputs,
                     a: dy, lda: outputs, b: p + weight.offset, ldb: outputs, c: dx, ldc: inputs)
@@ -68,13 +65,4 @@ struct Dense<T: NNScalar> {
     }
 
     var flopsPerExample: Double { 2 * Double(inputs * outputs) }
-}
-
-/// out[j] = sum_r m[r, j].
-func columnSums<T: NNScalar>(_ m: UnsafePointer<T>, rows: Int, columns: Int, into out: UnsafeMutablePointer<T>) {
-    out.update(repeating: 0, count: columns)
-    for r in 0..<rows {
-        let row = m + r * columns
-        for j in 0..<columns { out[j] += row[j] }
-    }
 }

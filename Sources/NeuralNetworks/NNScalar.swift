@@ -36,6 +36,12 @@ public protocol NNScalar: BinaryFloatingPoint & SIMDScalar & Sendable & Codable 
     static func addBiasReLU(_ y: UnsafeMutablePointer<Self>, bias: UnsafePointer<Self>, rows: Int, columns: Int)
     static func reluBackwardWithBiasGradient(_ dy: UnsafeMutablePointer<Self>, output y: UnsafePointer<Self>,
                                              biasGradient: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
+
+    // The dense layers' passes, likewise (DenseLoops.swift documents them).
+    static func addBiasReLUMask(_ y: UnsafeMutablePointer<Self>, bias: UnsafePointer<Self>, mask: UnsafePointer<Self>, rows: Int, columns: Int)
+    static func reluBackward(_ dy: UnsafeMutablePointer<Self>, output y: UnsafePointer<Self>, count: Int)
+    static func maskedReLUBackward(_ dy: UnsafeMutablePointer<Self>, output y: UnsafePointer<Self>, mask: UnsafePointer<Self>, count: Int)
+    static func columnSums(_ m: UnsafePointer<Self>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Self>)
 }
 
 extension NNScalar {
@@ -102,6 +108,20 @@ extension Float: NNScalar {
                                                     biasGradient: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         adambench_relu_backward_bias_f32(dy, y, biasGradient, rows, columns)
     }
+    public static func addBiasReLUMask(_ y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, mask: UnsafePointer<Float>,
+                                       rows: Int, columns: Int) {
+        adambench_add_bias_relu_mask_f32(y, bias, mask, rows, columns)
+    }
+    public static func reluBackward(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+        adambench_relu_backward_f32(dy, y, count)
+    }
+    public static func maskedReLUBackward(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, mask: UnsafePointer<Float>,
+                                          count: Int) {
+        adambench_masked_relu_backward_f32(dy, y, mask, count)
+    }
+    public static func columnSums(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
+        adambench_column_sums_f32(m, rows, columns, out)
+    }
 }
 
 extension Double: NNScalar {
@@ -146,6 +166,20 @@ extension Double: NNScalar {
     public static func reluBackwardWithBiasGradient(_ dy: UnsafeMutablePointer<Double>, output y: UnsafePointer<Double>,
                                                     biasGradient: UnsafeMutablePointer<Double>, rows: Int, columns: Int) {
         elementwiseReLUBackwardWithBiasGradient(dy, output: y, biasGradient: biasGradient, rows: rows, columns: columns)
+    }
+    public static func addBiasReLUMask(_ y: UnsafeMutablePointer<Double>, bias: UnsafePointer<Double>, mask: UnsafePointer<Double>,
+                                       rows: Int, columns: Int) {
+        elementwiseAddBiasReLUMask(y, bias: bias, mask: mask, rows: rows, columns: columns)
+    }
+    public static func reluBackward(_ dy: UnsafeMutablePointer<Double>, output y: UnsafePointer<Double>, count: Int) {
+        elementwiseReLUBackward(dy, output: y, count: count)
+    }
+    public static func maskedReLUBackward(_ dy: UnsafeMutablePointer<Double>, output y: UnsafePointer<Double>, mask: UnsafePointer<Double>,
+                                          count: Int) {
+        elementwiseMaskedReLUBackward(dy, output: y, mask: mask, count: count)
+    }
+    public static func columnSums(_ m: UnsafePointer<Double>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Double>) {
+        elementwiseColumnSums(m, rows: rows, columns: columns, into: out)
     }
 }
 

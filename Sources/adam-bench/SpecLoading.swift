@@ -59,10 +59,10 @@ enum SpecLoading {
         let sizes = splitSizes(run.data)
         let rate: Double
         switch run.model.kind {
-        case .logisticRegression: rate = 25e9
+        case .logisticRegression: rate = 50e9 // small-product row blocks (fig1 MNIST, 16 runs on 2 workers: 52-57e9)
         case .bowLogisticRegression: rate = 1.9e9
         case .mlp: rate = 85e9
-        case .cnn: rate = 53e9
+        case .cnn: rate = 110e9 // cache-sized im2col chunks (fig3 + eps-sensitivity-cnn quick, 9 runs on 2 workers: 121e9)
         case .vae: rate = 75e9 // with the vectorized softplus/cross-entropy kernels (fig4 quick: 37-44 s per run, was 57)
         }
         return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1 + sfoOverheadSeconds(run)

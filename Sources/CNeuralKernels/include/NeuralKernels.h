@@ -42,4 +42,15 @@ void adambench_add_bias_relu_f32(float *y, const float *bias, ptrdiff_t rows, pt
 /// dy = dy where y > 0, else 0; bias_gradient = the column sums of the result (rows in order).
 void adambench_relu_backward_bias_f32(float *dy, const float *y, float *bias_gradient, ptrdiff_t rows, ptrdiff_t columns);
 
+// The dense layers' passes (DenseKernels.c), bit-identical to the Swift forms of NNScalar (DenseLoops.swift).
+
+/// y = max(y + bias, 0) * mask, row by row (the ReLU followed by a dropout mask).
+void adambench_add_bias_relu_mask_f32(float *y, const float *bias, const float *mask, ptrdiff_t rows, ptrdiff_t columns);
+/// dy = dy where y > 0, else 0.
+void adambench_relu_backward_f32(float *dy, const float *y, ptrdiff_t n);
+/// dy = dy * mask where y > 0, else 0 (y = mask * relu(x) is the stored output).
+void adambench_masked_relu_backward_f32(float *dy, const float *y, const float *mask, ptrdiff_t n);
+/// out[j] = sum over the rows, in order, of m[r, j].
+void adambench_column_sums_f32(const float *m, ptrdiff_t rows, ptrdiff_t columns, float *out);
+
 #endif
