@@ -2,14 +2,14 @@
 /// runs the vectorized kernels of CNeuralKernels (ConvolutionKernels.c), which the tests hold to
 /// these forms bit for bit.
 extension NNScalar {
-    /// col[(n, y, x), (ky, kx, c)] = x[n, y + ky - pad, x + kx - pad, c] (0 outside the image), for a
-    /// square kernel with stride 1 and pad = kernel / 2 ('same').
-    public static func elementwiseIm2col(_ x: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels c: Int,
-                                         kernel: Int, into col: UnsafeMutablePointer<Self>) {
+    /// Visits the im2col entries of a square kernel with stride 1 and pad = kernel / 2 ('same') in
+    /// column-matrix order (image, output pixel, ky, kx): `body(entry, pixel)` with the entry's index
+    /// and the index of the input pixel it reads (counting pixels over the whole batch), nil where the
+    /// window lies outside the image.
+    static func forEachPatchEntry(images: Int, height: Int, width: Int, kernel: Int, _ body: (Int, Int?) -> Void) {
         let pad = kernel / 2
-        var out = col
+        var entry = 0
         for n in 0..<images {
-            let image = x + n * height * width * c
             for y in 0..<height {
                 for x0 in 0..<width {
                     for ky in 0..<kernel {
@@ -17,8 +17,8 @@ extension NNScalar {
                         for kx in 0..<kernel {
                             let ix = x0 + kx - pad
                             let inside = iy >= 0 && iy < height && ix >= 0 && ix < width
-                            for j in 0..<c { out[j] = inside ? image[(iy * width + ix) * c + j] : 0 }
-                            out += c
+                            body(entry, inside ? (n * height + iy) * width + ix : nil)
+                            entry += 1
                         }
                     }
                 }
@@ -26,28 +26,20 @@ extension NNScalar {
         }
     }
 
+    /// col[(n, y, x), (ky, kx, c)] = x[n, y + ky - pad, x + kx - pad, c] (0 outside the image).
+    public static func elementwiseIm2col(_ x: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels c: Int,
+                                         kernel: Int, into col: UnsafeMutablePointer<Self>) {
+        forEachPatchEntry(images: images, height: height, width: width, kernel: kernel) { entry, pixel in
+            for j in 0..<c { col[entry * c + j] = pixel.map { x[$0 * c + j] } ?? 0 }
+        }
+    }
+
     /// dx += the adjoint of im2col: each column entry added onto its pixel, by output pixel, then ky, kx.
     public static func elementwiseCol2imAdd(_ dcol: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels c: Int,
                                             kernel: Int, into dx: UnsafeMutablePointer<Self>) {
-        let pad = kernel / 2
-        var source = dcol
-        for n in 0..<images {
-            let image = dx + n * height * width * c
-            for y in 0..<height {
-                for x0 in 0..<width {
-                    for ky in 0..<kernel {
-                        let iy = y + ky - pad
-                        for kx in 0..<kernel {
-                            let ix = x0 + kx - pad
-                            if iy >= 0 && iy < height && ix >= 0 && ix < width {
-                                let target = image + (iy * width + ix) * c
-                                for j in 0..<c { target[j] += source[j] }
-                            }
-                            source += c
-                        }
-                    }
-                }
-            }
+        forEachPatchEntry(images: images, height: height, width: width, kernel: kernel) { entry, pixel in
+            guard let pixel else { return }
+            for j in 0..<c { dx[pixel * c + j] += dcol[entry * c + j] }
         }
     }
 
