@@ -39,6 +39,8 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
     /// stages) takes ~0.8x the time of 32-image chunks; 1 to 3.4 MiB are alike, 8 MiB is slower.
     static var columnBudgetBytes: Int { 2 << 20 }
 
+    /// `chunk`: images per im2col product in every layer (tests); nil sizes each layer's chunks to
+    /// `columnBudgetBytes`.
     public init(inputChannels: Int = 3, height: Int = 32, width: Int = 32, channels: [Int] = [64, 64, 128], fullyConnected: Int = 1000,
                 classes: Int = 10, inputDropout: Double = 0, fullyConnectedDropout: Double = 0, l2: Double = 0, maxBatch: Int,
                 chunk: Int? = nil) {

@@ -25,8 +25,9 @@ public protocol NNScalar: BinaryFloatingPoint & SIMDScalar & Sendable & Codable 
     /// l = (sigmoid(l) - t) * scale, in place.
     static func crossEntropyWithLogitsGradient(_ l: UnsafeMutablePointer<Self>, targets t: UnsafePointer<Self>, scale: Self, count: Int)
 
-    // The CNN's memory-bound passes over NHWC activations: Float32 through CNeuralKernels, Float64 by
-    // the element-by-element forms (ConvolutionLoops.swift, which document them); the same bits.
+    // The CNN's memory-bound passes over NHWC activations (addBiasReLU serves the dense layers too):
+    // Float32 through CNeuralKernels, Float64 by the element-by-element forms (ConvolutionLoops.swift,
+    // which document them); the same bits.
     static func im2col(_ x: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
                        into col: UnsafeMutablePointer<Self>)
     static func col2imAdd(_ dcol: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels: Int, kernel: Int,
