@@ -18,14 +18,14 @@ APT_PACKAGES := libopenblas-dev libsqlite3-dev zlib1g-dev pkg-config dataset-fas
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build test smoke bench reproduce report clean distclean
+.PHONY: help deps data build test smoke bench bench-peers reproduce report clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
 SPECS := $(wildcard experiments/*.yaml)
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 deps: ## Install the system packages (apt-get, when root), or print the command to run
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done | tr '\n' ' '); \
@@ -61,6 +61,16 @@ bench: build ## Throughput benchmarks, one thread: optimizers, models, results s
 	$(BIN) bench optimizers
 	$(BIN) bench models
 	$(BIN) bench store
+
+# A Python with the peers' frameworks (../shared/peers/README.md); made on first use of bench-peers.
+PEERS_PYTHON ?= $(HOME)/.peers-venv/bin/python
+PEERS_PACKAGES := 'torch==2.13.0+cpu' 'jax[cpu]==0.10.2' 'optax==0.2.8' numpy threadpoolctl
+
+bench-peers: build ## Training steps side by side with PyTorch and JAX (../shared/peers), one thread, in rounds
+	@test -x "$(PEERS_PYTHON)" || { echo "bench-peers: installing PyTorch, JAX and optax into $(abspath $(dir $(PEERS_PYTHON))/..)"; \
+	  $(PYTHON) -m venv "$(abspath $(dir $(PEERS_PYTHON))/..)" && "$(PEERS_PYTHON)" -m pip install -q $(PEERS_PACKAGES); } \
+	  || { echo "bench-peers: could not set up $(PEERS_PYTHON); run: python3 -m venv ~/.peers-venv && ~/.peers-venv/bin/pip install $(PEERS_PACKAGES)"; exit 1; }
+	$(PYTHON) scripts/bench_side_by_side.py --rounds 2 --python "$(PEERS_PYTHON)" --peers "$(SHARED_DIR)/peers"
 
 reproduce: deps data build ## Run every spec at SCALE (default quick) into DB, then render results/REPORT.md
 	@mkdir -p "$(dir $(DB))"
