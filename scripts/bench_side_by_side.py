@@ -105,8 +105,8 @@ def main():
         for model in only:
             names, target = MODELS[model]
             t, j = fastest(torch, names), fastest(jax, names)
-            best = min(x for x in (t, j) if x is not None) if (t or j) else None
-            ratio = f"{best / mine[model]:.2f}x" if best and model in mine else "n/a"
+            best = min([x for x in (t, j) if x is not None], default=None)
+            ratio = f"{best / mine[model]:.2f}x" if best is not None and model in mine else "n/a"
             cell = lambda x: f"{x:.3f}" if x is not None else "n/a"
             print(f"| {r} | {model} | {cell(mine.get(model))} | {cell(t)} | {cell(j)} | {ratio} | {target}x |", flush=True)
 

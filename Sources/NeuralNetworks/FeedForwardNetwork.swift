@@ -43,8 +43,10 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         self.inputDropout = Dropout(rate: inputDropout, capacity: maxBatch * sizes[0])
         self.hiddenDropout = sizes.dropFirst().dropLast().map { Dropout(rate: hiddenDropout, capacity: maxBatch * $0) }
         penalty = WeightPenalty(coefficient: l2, views: layers.map(\.weight))
-        activations = sizes.map { Buffer(maxBatch * $0) }
-        gradientBuffers = sizes.map { Buffer(maxBatch * $0) }
+        // Slot 0 of each is needed only for a dropped-out input copy; the input's gradient is never formed.
+        let copiesInput = inputDropout > 0
+        activations = sizes.enumerated().map { Buffer($0.offset == 0 && !copiesInput ? 0 : maxBatch * $0.element) }
+        gradientBuffers = sizes.enumerated().map { Buffer($0.offset == 0 ? 0 : maxBatch * $0.element) }
     }
 
     public func trainingFLOPs(batch: Int) -> Double {
