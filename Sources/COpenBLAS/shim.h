@@ -12,4 +12,14 @@ void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const 
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
              double *b, const int *ldb, int *info);
+
+/// 1 when this CPU can run OpenBLAS's Haswell kernels (x86-64 with AVX2 and FMA), else 0.
+static inline int adambench_cpu_runs_haswell_kernels(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
 #endif

@@ -97,9 +97,13 @@ public struct ZCAWhitening: Sendable {
         return bytes
     }
 
-    /// Loads the transform for (`images`, `epsilon`) from `cacheFolder`, or fits and stores it.
+    /// Loads the transform for (`images`, `epsilon`) from `cacheFolder`, or fits and stores it. The
+    /// fit's rounding depends on OpenBLAS's kernel set, so the file is per kernel set: a transform
+    /// fitted under another one is never reused (its fingerprint, and so every run key, would differ
+    /// from a fresh fit's).
     public static func cached(for images: ImageSet, epsilon: Double, cacheFolder: URL) throws -> ZCAWhitening {
-        let file = cacheFolder.appendingPathComponent("zca-\(images.fingerprint.prefix(16))-\(images.count)-eps\(epsilon).bin")
+        let kernels = String(cString: openblas_get_corename()).lowercased()
+        let file = cacheFolder.appendingPathComponent("zca-\(images.fingerprint.prefix(16))-\(images.count)-eps\(epsilon)-\(kernels).bin")
         if let data = try? Data(contentsOf: file), let loaded = parse([UInt8](data), dimension: images.featureCount, epsilon: epsilon) {
             return loaded
         }

@@ -13,15 +13,18 @@ public enum RunPlan {
 
     /// A revision for one model's numerics on top of `numericsVersion`, for changes that alter that
     /// model's results only (nil = none since version 1, and then absent from run keys, so other
-    /// models' stored runs keep their keys). VAE 2: softplus, sigmoid and the cross-entropy with
-    /// logits through the vectorized Float32 kernels (CNeuralKernels). Logistic regression 2: its
-    /// products in row blocks for OpenBLAS's small-matrix kernel (`Dense.smallProductBlocks`). CNN 2:
-    /// im2col chunks sized to a cache budget (`ConvolutionalNetwork.columnBudgetBytes`), which changes
-    /// the order in which the filter gradients' chunk terms are summed.
+    /// models' stored runs keep their keys). Revision 2: VAE, softplus, sigmoid and the cross-entropy
+    /// with logits through the vectorized Float32 kernels (CNeuralKernels); CNN, im2col chunks sized to
+    /// a cache budget (`ConvolutionalNetwork.columnBudgetBytes`), which changes the order in which the
+    /// filter gradients' chunk terms are summed. The next revision (logistic regression, MLP, CNN,
+    /// VAE: every model whose products go through OpenBLAS, and with the MLP the L-BFGS and SFO runs)
+    /// is OpenBLAS's Haswell kernel set, pinned on x86-64 CPUs with AVX2 and FMA (`BLASKernel`); the
+    /// bag-of-words model never calls OpenBLAS and keeps its keys.
     public static func modelNumericsRevision(_ kind: ModelSpec.Kind) -> Int? {
         switch kind {
-        case .vae, .logisticRegression, .cnn: 2
-        case .bowLogisticRegression, .mlp: nil
+        case .vae, .logisticRegression, .cnn: 3
+        case .mlp: 2
+        case .bowLogisticRegression: nil
         }
     }
 

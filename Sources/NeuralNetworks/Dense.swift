@@ -1,21 +1,15 @@
 /// A fully connected layer, y = x W + b, row-major: x is batch x inputs, W inputs x outputs.
 ///
 /// Backward: dW = x^T dy, db = sum over the batch of dy, dx = dy W^T (all by sgemm/dgemm).
-/// With `smallProductBlocks`, each product is issued in row blocks small enough for OpenBLAS's
-/// unpacked small-matrix kernel (`gemmInSmallRowBlocks`): the logistic regression's products are just
-/// above its limit.
 struct Dense<T: NNScalar> {
     let inputs: Int
     let outputs: Int
     let weight: ParameterView
     let bias: ParameterView
-    let smallProductBlocks: Bool
 
-    init(_ name: String, inputs: Int, outputs: Int, initialization: Initialization, smallProductBlocks: Bool = false,
-         layout: inout ParameterLayout) {
+    init(_ name: String, inputs: Int, outputs: Int, initialization: Initialization, layout: inout ParameterLayout) {
         self.inputs = inputs
         self.outputs = outputs
-        self.smallProductBlocks = smallProductBlocks
         weight = layout.add("\(name).weight", shape: [inputs, outputs], initialization: initialization, fanIn: inputs, fanOut: outputs)
         bias = layout.add("\(name).bias", shape: [outputs], initialization: .zero)
     }
@@ -51,17 +45,11 @@ struct Dense<T: NNScalar> {
         }
     }
 
-    /// C = op(A) op(B), in small-product row blocks when the layer asks for them.
     @inline(__always)
     private func product(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>, lda: Int,
                          b: UnsafePointer<T>, ldb: Int, c: UnsafeMutablePointer<T>, ldc: Int) {
-        if smallProductBlocks {
-            T.gemmInSmallRowBlocks(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                                   a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
-        } else {
-            T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
-                   a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
-        }
+        T.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+               a: a, lda: lda, b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
     }
 
     var flopsPerExample: Double { 2 * Double(inputs * outputs) }

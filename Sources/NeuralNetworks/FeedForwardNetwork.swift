@@ -29,12 +29,8 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         var layers: [Dense<T>] = []
         for l in 0..<(sizes.count - 1) {
             let hidden = l < sizes.count - 2
-            // A lone layer (logistic regression) is small enough for OpenBLAS's unpacked kernel once split.
-            // The MLP's output layer is not split: its products are 0.65% of the MLP's FLOPs, and splitting
-            // would change the MLP's numerics (and so the keys of its recorded runs).
             layers.append(Dense("layer\(l + 1)", inputs: sizes[l], outputs: sizes[l + 1],
-                                initialization: hidden ? .heNormal : .glorotUniform, smallProductBlocks: sizes.count == 2,
-                                layout: &layout))
+                                initialization: hidden ? .heNormal : .glorotUniform, layout: &layout))
         }
         self.layout = layout
         self.layers = layers

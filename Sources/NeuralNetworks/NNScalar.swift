@@ -184,32 +184,8 @@ extension Double: NNScalar {
     }
 }
 
-extension NNScalar {
-    /// OpenBLAS multiplies a product with m * n * k <= 100^3 by its small-matrix kernel, which reads
-    /// A and B in place instead of packing them (interface/gemm.c, SMALL_MATRIX_OPT).
-    static var smallProductLimit: Int { 1_000_000 }
-
-    /// The product of `gemm`, issued as equal blocks of C's rows, as few as keep each block's m * n * k
-    /// within `smallProductLimit`. Every element of C is the same dot product; the kernel, and so the
-    /// rounding, can differ from one unsplit call. For narrow products just above the limit (the
-    /// logistic regression's 128 x 784 x 10) the unpacked kernel is ~1.7x faster.
-    @inline(__always)
-    static func gemmInSmallRowBlocks(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-                                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-                                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
-        let blocks = Swift.max(1, (m * n * k + smallProductLimit - 1) / smallProductLimit)
-        let rows = (m + blocks - 1) / blocks
-        for start in stride(from: 0, to: m, by: Swift.max(rows, 1)) {
-            let count = Swift.min(rows, m - start)
-            gemm(transposeA: transposeA, transposeB: transposeB, m: count, n: n, k: k, alpha: alpha,
-                 a: transposeA ? a + start : a + start * lda, lda: lda, b: b, ldb: ldb, beta: beta, c: c + start * ldc, ldc: ldc)
-        }
-    }
-}
-
 /// OpenBLAS's own threading: the harness runs one run per worker thread with BLAS single-threaded.
 public enum BLASThreads {
     public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
-    public static var coreName: String { String(cString: openblas_get_corename()) }
     public static var configuration: String { String(cString: openblas_get_config()) }
 }

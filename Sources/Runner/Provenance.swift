@@ -24,7 +24,7 @@ public struct Provenance: Sendable, Codable {
         let os = (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("PRETTY_NAME=") }?
             .dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) ?? ProcessInfo.processInfo.operatingSystemVersionString
-        return Provenance(gitCommit: commit, gitDirty: dirty, swiftVersion: swift, openBLASCore: BLASThreads.coreName,
+        return Provenance(gitCommit: commit, gitDirty: dirty, swiftVersion: swift, openBLASCore: BLASKernel.inUse,
                           openBLASConfig: BLASThreads.configuration, cpu: cpu, os: os, host: ProcessInfo.processInfo.hostName,
                           numericsVersion: numericsVersion)
     }

@@ -18,7 +18,7 @@ struct ModelBenchCommand: ParsableCommand {
     func run() throws {
         BLASThreads.set(1)
         let roof = SgemmRoof.measure(seconds: min(seconds, 2))
-        print("sgemm 128x1000x1000: \(String(format: "%.1f", roof)) GFLOP/s (one thread, OpenBLAS core \(BLASThreads.coreName))")
+        print("sgemm 128x1000x1000: \(String(format: "%.1f", roof)) GFLOP/s (one thread, OpenBLAS core \(BLASKernel.inUse))")
         print("model\tbatch\tmedian_ms_per_step\tsamples_per_second\tgflops\tpercent_of_sgemm\tpeak_rss_mb")
         let names = only.map { $0.split(separator: ",").map(String.init) } ?? ModelBenchmark.all.map(\.name)
         for name in names {

@@ -20,11 +20,12 @@ enum AdamBenchExecutable {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("adam-bench")
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineRun {
+    /// Runs the executable with this process's environment, plus `environment`, minus `unset`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], unset: [String] = []) throws -> CommandLineRun {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unset.contains($0.key) }
         // Standard error goes to a file, so that a chatty child cannot fill a second pipe and block.
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("adambench-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
