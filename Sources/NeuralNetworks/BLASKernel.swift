@@ -8,8 +8,8 @@ import Foundation
 ///
 /// The harness pins the Haswell set (AVX2 + FMA) on every x86-64 CPU that can run it: the same bits
 /// on any such CPU (Intel since Haswell, AMD since Zen) instead of one answer per CPU family, and on
-/// this project's AMD EPYC (Zen 4) machines it is 5-12% faster for the MLP, CNN and VAE than the
-/// AVX-512 set OpenBLAS 0.3.21 detects there (Cooperlake). The choice has to be made before OpenBLAS
+/// this project's AMD EPYC (Zen 4) machines it trains the MLP, CNN and VAE about 5-8% faster than
+/// the AVX-512 set OpenBLAS 0.3.21 detects there (Cooperlake; docs/PERFORMANCE.md). The choice has to be made before OpenBLAS
 /// is loaded, so `pinByReexecuting()` sets the variable and re-executes the program (same process,
 /// same arguments); a user's own `OPENBLAS_CORETYPE` is left alone. Runs record the kernel set in use
 /// in their provenance (`openBLASCore`).
@@ -23,8 +23,8 @@ public enum BLASKernel {
 
     /// Re-executes this program with `OPENBLAS_CORETYPE=Haswell` when the variable is unset and the
     /// CPU can run those kernels; returns (changing nothing) otherwise, or if the re-execution fails,
-    /// in which case OpenBLAS's own choice stays in use. Call first thing in `main`, before any thread
-    /// starts.
+    /// in which case OpenBLAS's own choice stays in use. Call first thing in `main`, before any work
+    /// (the re-executed program starts over).
     public static func pinByReexecuting() {
         #if os(Linux)
         guard getenv(environmentVariable) == nil, adambench_cpu_runs_haswell_kernels() == 1,

@@ -45,6 +45,7 @@ struct Dense<T: NNScalar> {
         }
     }
 
+    /// C = op(A) op(B).
     @inline(__always)
     private func product(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>, lda: Int,
                          b: UnsafePointer<T>, ldb: Int, c: UnsafeMutablePointer<T>, ldc: Int) {
