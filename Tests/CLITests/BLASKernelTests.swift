@@ -31,7 +31,15 @@ import Testing
         #expect(try recordedKernels()?.lowercased() == "haswell")
     }
 
-    @Test func aKernelSetChosenByTheUserIsKept() throws {
+    static var isX86: Bool {
+        #if arch(x86_64)
+        true
+        #else
+        false
+        #endif
+    }
+
+    @Test(.enabled(if: isX86)) func aKernelSetChosenByTheUserIsKept() throws {
         // Nehalem's kernels (SSE4.2) run on every x86-64 CPU this project targets.
         #expect(try recordedKernels(environment: ["OPENBLAS_CORETYPE": "Nehalem"])?.lowercased() == "nehalem")
     }
