@@ -67,8 +67,7 @@ def peer(python, script, core, seconds, only, extra, env):
 
 
 def fastest(times, names):
-    found = [times[n] for n in names if n in times]
-    return min(found) if found else None
+    return min((times[n] for n in names if n in times), default=None)
 
 
 def main():

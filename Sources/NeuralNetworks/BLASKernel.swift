@@ -9,10 +9,10 @@ import Foundation
 /// The harness pins the Haswell set (AVX2 + FMA) on every x86-64 CPU that can run it: the same bits
 /// on any such CPU (Intel since Haswell, AMD since Zen) instead of one answer per CPU family, and on
 /// this project's AMD EPYC (Zen 4) machines it trains the MLP, CNN and VAE about 5-8% faster than
-/// the AVX-512 set OpenBLAS 0.3.21 detects there (Cooperlake; docs/PERFORMANCE.md). The choice has to be made before OpenBLAS
-/// is loaded, so `pinByReexecuting()` sets the variable and re-executes the program (same process,
-/// same arguments); a user's own `OPENBLAS_CORETYPE` is left alone. Runs record the kernel set in use
-/// in their provenance (`openBLASCore`).
+/// the AVX-512 set OpenBLAS 0.3.21 detects there (Cooperlake; docs/PERFORMANCE.md). The choice has
+/// to be made before OpenBLAS is loaded, so `pinByReexecuting()` sets the variable and re-executes
+/// the program (same process, same arguments); a user's own `OPENBLAS_CORETYPE` is left alone. Runs
+/// record the kernel set in use in their provenance (`openBLASCore`).
 public enum BLASKernel {
     public static let environmentVariable = "OPENBLAS_CORETYPE"
     /// The kernel set the harness pins, as OpenBLAS names it in `OPENBLAS_CORETYPE`.
