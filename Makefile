@@ -15,6 +15,12 @@ SWIFT ?= swift
 BIN := .build/release/adam-bench
 APT_PACKAGES := libopenblas-dev libsqlite3-dev zlib1g-dev pkg-config dataset-fashion-mnist python3 python3-pip
 
+# Benchmarks and runs meant to be fast measure the user's default: OpenBLAS's kernel set chosen by
+# the CPU's family (BLASKernel), so they drop OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (which some
+# machines set as a guard for older OpenBLAS builds) for that command alone. `KERNEL_ENV=` keeps them.
+KERNEL_ENV ?= env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
+KERNEL_NOTE = @$(if $(KERNEL_ENV),echo "$@: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for this command (kernel set by CPU family; KERNEL_ENV= keeps them)",true)
+
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
@@ -58,9 +64,10 @@ smoke: deps data build ## Every spec end to end at smoke scale (real data, real 
 	@test -s .build/smoke-report/REPORT.md && echo "smoke: report rendered in .build/smoke-report/REPORT.md"
 
 bench: build ## Throughput benchmarks, one thread: optimizers, models, results store
-	$(BIN) bench optimizers
-	$(BIN) bench models
-	$(BIN) bench store
+	$(KERNEL_NOTE)
+	$(KERNEL_ENV) $(BIN) bench optimizers
+	$(KERNEL_ENV) $(BIN) bench models
+	$(KERNEL_ENV) $(BIN) bench store
 
 # A Python with the peers' frameworks (../shared/peers/README.md); made on first use of bench-peers.
 PEERS_PYTHON ?= $(HOME)/.peers-venv/bin/python
@@ -70,11 +77,13 @@ bench-peers: build ## Training steps side by side with PyTorch and JAX (../share
 	@test -x "$(PEERS_PYTHON)" || { echo "bench-peers: installing PyTorch, JAX and optax into $(abspath $(dir $(PEERS_PYTHON))/..)"; \
 	  $(PYTHON) -m venv "$(abspath $(dir $(PEERS_PYTHON))/..)" && "$(PEERS_PYTHON)" -m pip install -q $(PEERS_PACKAGES); } \
 	  || { echo "bench-peers: could not set up $(PEERS_PYTHON); run: python3 -m venv ~/.peers-venv && ~/.peers-venv/bin/pip install $(PEERS_PACKAGES)"; exit 1; }
-	$(PYTHON) scripts/bench_side_by_side.py --rounds 2 --python "$(PEERS_PYTHON)" --peers "$(SHARED_DIR)/peers"
+	$(KERNEL_NOTE)
+	$(KERNEL_ENV) $(PYTHON) scripts/bench_side_by_side.py --rounds 2 --python "$(PEERS_PYTHON)" --peers "$(SHARED_DIR)/peers"
 
 reproduce: deps data build ## Run every spec at SCALE (default quick) into DB, then render results/REPORT.md
 	@mkdir -p "$(dir $(DB))"
-	$(BIN) run $(SPECS) --scale $(SCALE) --db "$(DB)" --data-dir "$(DATA_DIR)"
+	$(KERNEL_NOTE)
+	$(KERNEL_ENV) $(BIN) run $(SPECS) --scale $(SCALE) --db "$(DB)" --data-dir "$(DATA_DIR)"
 	$(BIN) report --db "$(DB)" --out results
 
 report: build ## Render results/ (tables, plots, claim verdicts) from DB (default results/adambench.sqlite)

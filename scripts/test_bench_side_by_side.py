@@ -26,6 +26,18 @@ class ParsingTests(unittest.TestCase):
         self.assertEqual(side.fastest(times, side.MODELS["bow-logreg"][0]), 0.6571)
         self.assertIsNone(side.fastest(times, side.MODELS["cnn"][0]))
 
+    def test_ours_adam_update(self):
+        out = ("optimizer\tparameters\tmedian_ms_per_step\telements_per_second\n"
+               "adam\t10000000\t9.871\t1.013e+09\n")
+        self.assertEqual(side.parse_ours_adam(out), {"adam-10M": 9.871})
+        self.assertEqual(side.parse_ours_adam("adam\t1000\t0.01\t1e8\n"), {})
+
+    def test_peer_adam_update_rows(self):
+        out = ("torch.adam_10M_default_elems_per_s 1 40.1 2.49e8\n"
+               "torch.adam_10M_fused_elems_per_s 1 12.5 8.0e8\n"
+               "jax.optax_adam_10M_elems_per_s 1 20.0 5.0e8\n")
+        self.assertEqual(side.fastest(side.parse_peer(out), side.MODELS["adam-10M"][0]), 12.5)
+
 
 if __name__ == "__main__":
     unittest.main()

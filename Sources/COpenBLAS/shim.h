@@ -13,11 +13,20 @@ void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *inf
 void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
              double *b, const int *ldb, int *info);
 
-/// 1 when this CPU can run OpenBLAS's Haswell kernels (x86-64 with AVX2 and FMA), else 0.
-static inline int adambench_cpu_runs_haswell_kernels(void) {
+/// The CPU's instruction-set family, as the harness chooses OpenBLAS's kernel set by it
+/// (`BLASKernel`): 2 when it has AVX-512 F, CD, BW, DQ and VL with the operating system saving the
+/// 512-bit state (what OpenBLAS's SkylakeX kernels use), 1 when it has AVX2 and FMA (the Haswell
+/// kernels), 0 otherwise or on another architecture. The compiler runtime's CPU check also reads
+/// XGETBV, so a feature the OS does not enable counts as absent.
+static inline int adambench_cpu_family(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd")
+        && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq")
+        && __builtin_cpu_supports("avx512vl")) {
+        return 2;
+    }
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
 #else
     return 0;
 #endif

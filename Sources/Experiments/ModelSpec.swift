@@ -9,6 +9,10 @@ public struct ModelSpec: Sendable, Hashable, Codable {
         case mlp
         case cnn
         case vae
+
+        /// Whether the model's products go through OpenBLAS, so that its curves depend on the
+        /// kernel set (the bag-of-words model works on sparse rows in Swift).
+        public var callsBLAS: Bool { self != .bowLogisticRegression }
     }
 
     public var kind: Kind

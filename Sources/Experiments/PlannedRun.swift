@@ -14,6 +14,8 @@ public struct PlannedRun: Sendable, Hashable {
     public let data: DataSpec
     public let training: TrainingSpec
     public let datasetFingerprint: String
+    /// The OpenBLAS kernel set that computes the run (lower-case), nil for a model without BLAS.
+    public let blasKernels: String?
     public let key: String
 
     /// Training examples this run sees per epoch (nil subset = the full split).

@@ -18,14 +18,29 @@ public enum RunPlan {
     /// a cache budget (`ConvolutionalNetwork.columnBudgetBytes`), which changes the order in which the
     /// filter gradients' chunk terms are summed. The next revision (logistic regression, MLP, CNN,
     /// VAE: every model whose products go through OpenBLAS, and with the MLP the L-BFGS and SFO runs)
-    /// is OpenBLAS's Haswell kernel set, pinned on x86-64 CPUs with AVX2 and FMA (`BLASKernel`); the
-    /// bag-of-words model never calls OpenBLAS and keeps its keys.
+    /// is OpenBLAS's Haswell kernel set, then pinned on every x86-64 CPU with AVX2 and FMA; the
+    /// bag-of-words model never calls OpenBLAS and keeps its keys. Since then the kernel set is
+    /// part of the key itself (`keyedKernelSet`).
     public static func modelNumericsRevision(_ kind: ModelSpec.Kind) -> Int? {
         switch kind {
         case .vae, .logisticRegression, .cnn: 3
         case .mlp: 2
         case .bowLogisticRegression: nil
         }
+    }
+
+    /// The OpenBLAS kernel set the model revisions above were computed under (`BLASKernel`'s
+    /// AVX2 + FMA family). A BLAS-using run's key names its kernel set unless it is this one, so the
+    /// runs recorded since the revisions keep their keys; any other set (`skylakex`, or one a user
+    /// chose with `OPENBLAS_CORETYPE`) gives other keys, and its runs are never taken for these.
+    public static let referenceKernelSet = "haswell"
+
+    /// The kernel-set component of a run key: nil for a model that never calls OpenBLAS or for the
+    /// reference set, else the set's lower-case name.
+    public static func keyedKernelSet(_ kind: ModelSpec.Kind, blasKernels: String) -> String? {
+        guard kind.callsBLAS else { return nil }
+        let name = blasKernels.lowercased()
+        return name == referenceKernelSet ? nil : name
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -45,7 +60,11 @@ public enum RunPlan {
         return (training, profile)
     }
 
-    public static func runs(_ spec: ExperimentSpec, scale: String, datasetFingerprint: String) throws -> [PlannedRun] {
+    /// The runs of `spec` at `scale`, keyed to the dataset's fingerprint and to the OpenBLAS kernel
+    /// set that computes them (`blasKernels`, as `BLASKernel.identity` names it: the process's own
+    /// for runs it will train; a recorded one for reports).
+    public static func runs(_ spec: ExperimentSpec, scale: String, datasetFingerprint: String,
+                            blasKernels: String) throws -> [PlannedRun] {
         let (training, profile) = try training(spec, scale: scale)
         var runs: [PlannedRun] = []
         for entry in spec.optimizers where profile.optimizers?.contains(entry.label) ?? true {
@@ -60,10 +79,12 @@ public enum RunPlan {
                 do { configuration = try OptimizerConfiguration(name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue) }
                 catch { throw Failure(description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)") }
                 for seed in training.seeds {
-                    let key = runKey(spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training, datasetFingerprint: datasetFingerprint)
+                    let kernels = spec.model.kind.callsBLAS ? blasKernels.lowercased() : nil
+                    let key = runKey(spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training,
+                                     datasetFingerprint: datasetFingerprint, blasKernels: blasKernels)
                     runs.append(PlannedRun(experiment: spec.name, scale: scale, label: entry.label, configuration: configuration, setting: setting,
                                            seed: seed, model: spec.model, data: spec.data, training: training,
-                                           datasetFingerprint: datasetFingerprint, key: key))
+                                           datasetFingerprint: datasetFingerprint, blasKernels: kernels, key: key))
                 }
             }
         }
@@ -73,13 +94,15 @@ public enum RunPlan {
     /// The run key: SHA-256 of canonical JSON (sorted keys) holding everything that determines the
     /// curve — numerics version, experiment name, optimizer label and kind with every resolved
     /// hyperparameter, seed, model, data and preprocessing, the effective training protocol (epochs,
-    /// batch size, subsets, logging interval, divergence threshold), and the dataset's fingerprint.
+    /// batch size, subsets, logging interval, divergence threshold), the dataset's fingerprint, and
+    /// for a model that calls OpenBLAS its kernel set (`keyedKernelSet`: absent for the reference).
     /// The scale's *name* is not part of it: two scales that amount to the same protocol share runs.
     public static func runKey(spec: ExperimentSpec, label: String, configuration: OptimizerConfiguration, seed: UInt64,
-                              training: TrainingSpec, datasetFingerprint: String) -> String {
+                              training: TrainingSpec, datasetFingerprint: String, blasKernels: String) -> String {
         struct Identity: Encodable {
             let numerics: Int
             let modelNumerics: Int?
+            let blasKernels: String?
             let experiment: String
             let label: String
             let optimizer: String
@@ -90,7 +113,8 @@ public enum RunPlan {
             let epochs: Int, batchSize: Int, trainingSubset: Int?, testSubset: Int?, logEvery: Int, divergenceThreshold: Double
             let datasetFingerprint: String
         }
-        let identity = Identity(numerics: numericsVersion, modelNumerics: modelNumericsRevision(spec.model.kind), experiment: spec.name, label: label, optimizer: configuration.kind.rawValue,
+        let identity = Identity(numerics: numericsVersion, modelNumerics: modelNumericsRevision(spec.model.kind),
+                                blasKernels: keyedKernelSet(spec.model.kind, blasKernels: blasKernels), experiment: spec.name, label: label, optimizer: configuration.kind.rawValue,
                                 hyperparameters: configuration.values, seed: seed, model: spec.model, data: spec.data,
                                 epochs: training.epochs, batchSize: training.batchSize, trainingSubset: training.trainingSubset,
                                 testSubset: training.testSubset, logEvery: training.logEvery, divergenceThreshold: training.divergenceThreshold,

@@ -11,6 +11,11 @@ public struct ExperimentResults: Sendable {
     /// Runs recorded for this experiment and scale whose keys the spec's current plan no longer makes
     /// (an earlier version of the spec, or of the numerics): kept in the store, left out of the report.
     public var supersededCount = 0
+    /// The OpenBLAS kernel set the reported runs were computed under (lower-case), nil for a model
+    /// that never calls OpenBLAS.
+    public var blasKernels: String?
+    /// Runs of the same plan computed under other kernel sets, by set: kept apart, never mixed in.
+    public var otherKernelSets: [String: Int] = [:]
 
     public var isComplete: Bool { runs.allSatisfy { $0.record.status == .completed || $0.record.status == .diverged } }
     public var finishedCount: Int { runs.filter { $0.record.status == .completed || $0.record.status == .diverged }.count }
@@ -32,43 +37,103 @@ public struct ReportRun: Sendable {
 
 extension ExperimentResults {
     /// Every (experiment, scale) in the store, in name then scale order; `experiments` filters by name.
-    public static func load(from store: ResultStore, experiments: [String]? = nil) throws -> [ExperimentResults] {
+    ///
+    /// Runs computed under different OpenBLAS kernel sets have different keys and are never mixed:
+    /// for a model that calls OpenBLAS the report takes the runs of one kernel set, `blasKernels`
+    /// if given, else the set with the most finished runs of the current plan (ties: the reference
+    /// set, then by name), and counts the others. The choice depends only on the database.
+    public static func load(from store: ResultStore, experiments: [String]? = nil,
+                            blasKernels: String? = nil) throws -> [ExperimentResults] {
         var out: [ExperimentResults] = []
         for (name, _, specText) in try store.experiments() where experiments?.contains(name) ?? true {
             let spec = try SpecParser.parse(specText, file: "\(name) (as recorded in the database)")
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)).sorted() {
                 let recorded = records.filter { $0.scale == scale }
-                // The current plan's keys, for each dataset fingerprint the runs were recorded with.
-                var current: Set<String> = []
-                var planned = true
-                for fingerprint in Set(recorded.map(\.datasetSHA256)) {
-                    guard let runs = try? RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint) else { planned = false; break }
-                    current.formUnion(runs.map(\.key))
-                }
-                let kept = planned ? recorded.filter { current.contains($0.key) } : recorded
-                let runs = try kept.map { record -> ReportRun in
-                    var curves: [String: [Double]] = [:]
-                    var seconds: [Double] = []
-                    for point in try store.metrics(runID: record.id) where point.name != MetricPoint.minibatchLoss {
-                        if point.name == MetricPoint.trainLoss {
-                            let epoch = Int(point.epoch.rounded())
-                            while seconds.count <= epoch { seconds.append(.nan) }
-                            seconds[epoch] = point.wallSeconds
-                        }
-                        let epoch = Int(point.epoch.rounded())
-                        var values = curves[point.name] ?? []
-                        while values.count <= epoch { values.append(.nan) }
-                        values[epoch] = point.value
-                        curves[point.name] = values
-                    }
-                    return ReportRun(record: record, curves: curves, trainSeconds: seconds)
-                }
+                let (kernels, kept, others) = try select(spec, scale: scale, recorded: recorded, blasKernels: blasKernels)
+                let runs = try kept.map { try reportRun($0, store: store) }
                 var results = ExperimentResults(spec: spec, scale: scale, runs: runs)
-                results.supersededCount = recorded.count - kept.count
+                results.blasKernels = kernels
+                results.otherKernelSets = others.mapValues(\.count)
+                results.supersededCount = recorded.count - kept.count - others.values.reduce(0) { $0 + $1.count }
                 if !runs.isEmpty { out.append(results) }
             }
         }
         return out
+    }
+
+    /// The kernel set to report, its runs of the current plan, and the plan's runs under other sets.
+    static func select(_ spec: ExperimentSpec, scale: String, recorded: [RunRecord], blasKernels: String?) throws
+        -> (String?, [RunRecord], [String: [RunRecord]])
+    {
+        let reference = RunPlan.referenceKernelSet
+        guard spec.model.kind.callsBLAS else {
+            return (nil, try planned(spec, scale: scale, recorded: recorded, kernels: reference) ?? recorded, [:])
+        }
+        var candidates = Set(recorded.compactMap(RecordedKernelSet.of))
+        candidates.insert(reference)
+        if let blasKernels { candidates.insert(blasKernels.lowercased()) }
+        var byKernels: [String: [RunRecord]] = [:]
+        for kernels in candidates {
+            guard let runs = try planned(spec, scale: scale, recorded: recorded, kernels: kernels) else {
+                return (nil, recorded, [:])  // the recorded spec no longer plans at this scale
+            }
+            // A run's key names its kernel set; its provenance must agree (a run recorded before
+            // the set was part of the key, under a set the user chose, is left out).
+            byKernels[kernels] = runs.filter { RecordedKernelSet.of($0).map { $0 == kernels } ?? true }
+        }
+        let finished = { (k: String) in byKernels[k, default: []].filter { $0.status == .completed || $0.status == .diverged }.count }
+        let chosen = blasKernels?.lowercased()
+            ?? candidates.sorted { a, b in
+                (finished(a), byKernels[a, default: []].count, a == reference ? 1 : 0, b)
+                    > (finished(b), byKernels[b, default: []].count, b == reference ? 1 : 0, a)
+            }.first ?? reference
+        let others = byKernels.filter { $0.key != chosen && !$0.value.isEmpty }
+        return (chosen, byKernels[chosen, default: []], others)
+    }
+
+    /// The recorded runs that the current plan makes under `kernels`, for each dataset fingerprint
+    /// the runs were recorded with; nil when the recorded spec cannot be planned at this scale.
+    static func planned(_ spec: ExperimentSpec, scale: String, recorded: [RunRecord], kernels: String) throws -> [RunRecord]? {
+        var current: Set<String> = []
+        for fingerprint in Set(recorded.map(\.datasetSHA256)) {
+            guard let runs = try? RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint, blasKernels: kernels) else {
+                return nil
+            }
+            current.formUnion(runs.map(\.key))
+        }
+        return recorded.filter { current.contains($0.key) }
+    }
+
+    static func reportRun(_ record: RunRecord, store: ResultStore) throws -> ReportRun {
+        var curves: [String: [Double]] = [:]
+        var seconds: [Double] = []
+        for point in try store.metrics(runID: record.id) where point.name != MetricPoint.minibatchLoss {
+            let epoch = Int(point.epoch.rounded())
+            if point.name == MetricPoint.trainLoss {
+                while seconds.count <= epoch { seconds.append(.nan) }
+                seconds[epoch] = point.wallSeconds
+            }
+            var values = curves[point.name] ?? []
+            while values.count <= epoch { values.append(.nan) }
+            values[epoch] = point.value
+            curves[point.name] = values
+        }
+        return ReportRun(record: record, curves: curves, trainSeconds: seconds)
+    }
+}
+
+/// The OpenBLAS kernel set a run's provenance records (`base.openBLASCore`), lower-case.
+enum RecordedKernelSet {
+    struct Provenance: Decodable {
+        struct Base: Decodable { let openBLASCore: String }
+        let base: Base
+    }
+
+    static func of(_ record: RunRecord) -> String? {
+        guard let json = record.provenanceJSON,
+            let provenance = try? JSONDecoder().decode(Provenance.self, from: Data(json.utf8))
+        else { return nil }
+        return provenance.base.openBLASCore.lowercased()
     }
 }

@@ -47,6 +47,11 @@ public struct ReportWriter {
         if r.supersededCount > 0 {
             out += "> \(r.supersededCount) superseded run\(r.supersededCount == 1 ? "" : "s") (recorded under an earlier version of this spec or of the numerics, so not part of its current plan) \(r.supersededCount == 1 ? "is" : "are") left out.\n\n"
         }
+        for (kernels, count) in r.otherKernelSets.sorted(by: { $0.key < $1.key }) {
+            out += "> \(count) run\(count == 1 ? "" : "s") of this plan computed under OpenBLAS's `\(kernels)` kernel set "
+                + "\(count == 1 ? "is" : "are") kept apart (another kernel set rounds differently; runs are never mixed): "
+                + "`adam-bench report --kernels \(kernels)` reports \(count == 1 ? "it" : "them").\n\n"
+        }
         for note in spec.notes { out += "> \(note)\n\n" }
         out += "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over seeds; a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
         if formats.contains(.svg) { for (name, _) in report.plots { out += "![\(name)](\(name).svg)\n\n" } }
@@ -82,6 +87,7 @@ public struct ReportWriter {
         out += "| Commits | \(list(records.map { $0.base.gitCommit + ($0.base.gitDirty ? " (dirty)" : "") })) |\n"
         out += "| Toolchain | \(list(records.map(\.base.swiftVersion))) |\n"
         out += "| CPU / OpenBLAS core | \(list(records.map { "\($0.base.cpu) / \($0.base.openBLASCore)" })) |\n"
+        out += "| Kernel set of the run keys | \(r.blasKernels.map { "`\($0)`" } ?? "none (the model calls no BLAS)") |\n"
         out += "| OS | \(list(records.map(\.base.os))) |\n"
         out += "| Numerics version | \(list(records.map { String($0.base.numericsVersion) })) |\n"
         out += "| Dataset fingerprint | \(list(r.runs.map(\.record.datasetSHA256))) |\n"

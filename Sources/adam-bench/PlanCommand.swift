@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import NeuralNetworks
 import ResultStore
 
 struct PlanCommand: ParsableCommand {
@@ -51,6 +52,7 @@ struct PlanCommand: ParsableCommand {
             print("# \(spec.name): \(runs.count) runs, about \(String(format: "%.2f", seconds / 3600)) core-hours"
                   + (sfoBytes > 0 ? "; SFO runs need up to \(Int(sfoBytes / 1_048_576)) MiB each" : ""))
         }
+        print("# OpenBLAS kernel set: \(BLASKernel.inUse) (\(BLASKernel.origin)); BLAS-using runs are keyed to it")
         print("# total at scale \(scale): \(totalRuns) runs, about \(String(format: "%.2f", totalSeconds / 3600)) core-hours"
               + (db == nil ? "" : ", \(String(format: "%.2f", remainingSeconds / 3600)) remaining"))
     }

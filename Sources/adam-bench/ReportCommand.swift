@@ -25,6 +25,11 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only these experiments (repeatable).")
     var experiment: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Report the runs computed under this OpenBLAS kernel set (e.g. haswell, skylakex).",
+        discussion: "By default each experiment reports the kernel set with the most finished runs; runs of other sets are counted, never mixed in."))
+    var kernels: String?
+
     func run() throws {
         var formats = Set<ReportWriter.Format>()
         for name in format.split(separator: ",").map(String.init) {
@@ -38,7 +43,8 @@ struct ReportCommand: ParsableCommand {
         for name in experiment where !known.contains(name) {
             throw CommandFailure("--experiment: '\(name)' is not in \(db); it holds \(known.joined(separator: ", "))")
         }
-        let results = try ExperimentResults.load(from: store, experiments: experiment.isEmpty ? nil : experiment)
+        let results = try ExperimentResults.load(from: store, experiments: experiment.isEmpty ? nil : experiment,
+                                               blasKernels: kernels)
         let reports = results.map(ExperimentReport.init)
         let files = try ReportWriter(formats: formats).render(reports, store: store)
         let root = URL(fileURLWithPath: out)

@@ -35,7 +35,8 @@ enum FixtureDatabase {
         try store.registerExperiment(name: "fixture", title: "Fixture experiment", specPath: "fixture.yaml", specText: spec)
         var runs: [(NewRun, [Double]?, Bool)] = []
         // Run keys as the planner makes them (the reporter shows only the runs of the spec's plan).
-        let planned = try RunPlan.runs(SpecParser.parse(spec, file: "fixture.yaml"), scale: "paper", datasetFingerprint: "fixture-data")
+        let planned = try RunPlan.runs(SpecParser.parse(spec, file: "fixture.yaml"), scale: "paper", datasetFingerprint: "fixture-data",
+                                   blasKernels: "haswell")
         for seed: UInt64 in [1, 2, 3] {
             for (label, lr, base, decay) in [("Fast", "0.001", 2.3, 0.5), ("Fast", "0.01", 2.3, 0.6), ("Slow", "0.1", 2.3, 0.8),
                                              ("Twin", "0.001", 2.3, 0.5), ("Twin", "0.01", 2.3, 0.6)] {
