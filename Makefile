@@ -24,7 +24,7 @@ KERNEL_NOTE = @$(if $(KERNEL_ENV),echo "$@: OPENBLAS_CORETYPE and OPENBLAS_L2_SI
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build test smoke bench bench-peers reproduce report clean distclean
+.PHONY: help deps data build lint format test smoke bench bench-peers reproduce report clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
@@ -50,7 +50,18 @@ data: deps ## Obtain and verify MNIST, Fashion-MNIST, IMDB and CIFAR-10 under da
 build: deps ## Build adam-bench (release, optimized)
 	@$(SWIFT) build -c release 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Applying)'; exit $${PIPESTATUS[0]}
 
-test: deps data build ## Run every test: data script, dataset verification, smoke-scale experiments, Swift tests
+# The toolchain's formatter with the committed configuration (.swift-format: 4 spaces, 120 columns,
+# no statements joined by `;`, ordered imports).
+FORMAT_PATHS := Sources Tests Package.swift
+
+lint: ## Check the formatting of Sources, Tests and Package.swift (swift format lint --strict)
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+	@echo "lint: no formatting violations"
+
+format: ## Reformat Sources, Tests and Package.swift in place (swift format)
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+test: deps data build lint ## Run every test: formatting, data script, dataset verification, smoke-scale experiments, Swift tests
 	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
 	$(BIN) data verify --data-dir "$(DATA_DIR)"
 	$(MAKE) --no-print-directory smoke

@@ -12,7 +12,7 @@ let package = Package(
     name: "AdamBench",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "adam-bench", targets: ["adam-bench"]),
+        .executable(name: "adam-bench", targets: ["adam-bench"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,43 +42,62 @@ let package = Package(
         // methods that evaluate the objective themselves, over BLAS and LAPACK.
         .target(name: "QuasiNewton", dependencies: ["COpenBLAS", "DeterministicRandom"]),
         // Layers, losses and the paper's models over OpenBLAS.
-        .target(name: "NeuralNetworks", dependencies: ["COpenBLAS", "CNeuralKernels", "DeterministicRandom"], swiftSettings: vectorMath),
+        .target(
+            name: "NeuralNetworks", dependencies: ["COpenBLAS", "CNeuralKernels", "DeterministicRandom"],
+            swiftSettings: vectorMath),
         // Locating, verifying (SHA-256) and decoding the paper's datasets.
-        .target(name: "Datasets", dependencies: [
-            "CZlib", "COpenBLAS",
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CSV", package: "CSV.swift"),
-        ]),
+        .target(
+            name: "Datasets",
+            dependencies: [
+                "CZlib", "COpenBLAS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]),
         // The spec format (YAML), validation with file:line:column messages, scales, run plans and keys.
-        .target(name: "Experiments", dependencies: [
-            "Optimizers", "Datasets", "NeuralNetworks", .product(name: "Yams", package: "Yams"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Experiments",
+            dependencies: [
+                "Optimizers", "Datasets", "NeuralNetworks", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The SQLite results store (GRDB on the system libsqlite3).
-        .target(name: "ResultStore", dependencies: [
-            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "ResultStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Training loop, evaluation, divergence, checkpoints/resume, parallel execution, progress.
-        .target(name: "Runner", dependencies: [
-            "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "QuasiNewton", "Datasets", "DeterministicRandom",
-        ]),
+        .target(
+            name: "Runner",
+            dependencies: [
+                "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "QuasiNewton", "Datasets",
+                "DeterministicRandom",
+            ]),
         // Aggregation across seeds, best-setting selection, tables, SVG plots, claim verdicts.
         .target(name: "Reports", dependencies: ["ResultStore", "Experiments", "DeterministicRandom"]),
-        .executableTarget(name: "adam-bench", dependencies: [
-            "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore", "Runner", "Reports",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "adam-bench",
+            dependencies: [
+                "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore",
+                "Runner", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
-        .testTarget(name: "OptimizersTests", dependencies: [
-            "Optimizers", .product(name: "PropertyBased", package: "swift-property-based"),
-        ], exclude: ["Fixtures"]),
-        .testTarget(name: "QuasiNewtonTests", dependencies: ["QuasiNewton", "Optimizers", "DeterministicRandom"],
-                    exclude: ["Fixtures"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom"]),
+        .testTarget(
+            name: "OptimizersTests",
+            dependencies: [
+                "Optimizers", .product(name: "PropertyBased", package: "swift-property-based"),
+            ], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "QuasiNewtonTests", dependencies: ["QuasiNewton", "Optimizers", "DeterministicRandom"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
         .testTarget(name: "CLITests", dependencies: ["adam-bench", "ResultStore"]),
         .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments"], exclude: ["Golden"]),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments"], exclude: ["Golden"]),
     ]
 )

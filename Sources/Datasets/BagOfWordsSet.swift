@@ -31,7 +31,8 @@ public struct BagOfWordsSet: Sendable {
             }
         }
         chosen.sort()
-        return BagOfWordsSet(name: name, features: features.rows(chosen), labels: chosen.map { labels[$0] }, classCount: classCount,
-                             vocabulary: vocabulary, fingerprint: Fingerprint.combine([("subset", String(n)), ("source", fingerprint)]))
+        return BagOfWordsSet(
+            name: name, features: features.rows(chosen), labels: chosen.map { labels[$0] }, classCount: classCount,
+            vocabulary: vocabulary, fingerprint: Fingerprint.combine([("subset", String(n)), ("source", fingerprint)]))
     }
 }

@@ -17,21 +17,26 @@ public enum CIFAR10Loader {
             let url = MNISTLoader.locate(folder, batch)
             let bytes = try FileBytes.read(url)
             guard bytes.count > 0, bytes.count % recordSize == 0 else {
-                throw DatasetError(file: url.path, "\(bytes.count) bytes is not a whole number of \(recordSize)-byte records (1 label byte + 3072 pixel bytes); the file is truncated or not a CIFAR-10 batch")
+                throw DatasetError(
+                    file: url.path,
+                    "\(bytes.count) bytes is not a whole number of \(recordSize)-byte records (1 label byte + 3072 pixel bytes); the file is truncated or not a CIFAR-10 batch"
+                )
             }
             let records = bytes.count / recordSize
             pixels.reserveCapacity(pixels.count + records * 3072)
             for r in 0..<records {
                 let offset = r * recordSize
                 guard bytes[offset] <= 9 else {
-                    throw DatasetError(file: url.path, "record \(r): label \(bytes[offset]) out of range, expected 0...9")
+                    throw DatasetError(
+                        file: url.path, "record \(r): label \(bytes[offset]) out of range, expected 0...9")
                 }
                 labels.append(Int32(bytes[offset]))
                 pixels.append(contentsOf: bytes[(offset + 1)..<(offset + recordSize)].lazy.map { Float($0) / 255 })
             }
             hashes.append((batch, Fingerprint.sha256(bytes)))
         }
-        return ImageSet(name: "\(name)/\(split.rawValue)", channels: 3, height: 32, width: 32, classCount: 10,
-                        pixels: pixels, labels: labels, fingerprint: Fingerprint.combine(hashes))
+        return ImageSet(
+            name: "\(name)/\(split.rawValue)", channels: 3, height: 32, width: 32, classCount: 10,
+            pixels: pixels, labels: labels, fingerprint: Fingerprint.combine(hashes))
     }
 }

@@ -9,7 +9,9 @@ public struct DatasetCatalog: Sendable {
 
     /// `ADAMBENCH_DATA` when set, else `./data`.
     public static func defaultRoot() -> URL {
-        URL(fileURLWithPath: ProcessInfo.processInfo.environment["ADAMBENCH_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "data")
+        URL(
+            fileURLWithPath: ProcessInfo.processInfo.environment["ADAMBENCH_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? "data")
     }
 
     /// Pinned SHA-256 of each file's content, by path under the data folder (same values as
@@ -50,7 +52,9 @@ public struct DatasetCatalog: Sendable {
     }
 
     func manifest() -> [String: String] {
-        guard let text = try? String(contentsOf: root.appendingPathComponent("MANIFEST.sha256"), encoding: .utf8) else { return [:] }
+        guard let text = try? String(contentsOf: root.appendingPathComponent("MANIFEST.sha256"), encoding: .utf8) else {
+            return [:]
+        }
         var entries: [String: String] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.components(separatedBy: "  ")
@@ -78,10 +82,15 @@ public struct DatasetCatalog: Sendable {
             let bytes = try FileBytes.read(url)
             let digest = Fingerprint.sha256(bytes)
             guard let expected = expectedChecksum(name, file: file) else {
-                throw DatasetError(file: url.path, "no checksum to verify against (not pinned and not in \(root.path)/MANIFEST.sha256); run `make data`")
+                throw DatasetError(
+                    file: url.path,
+                    "no checksum to verify against (not pinned and not in \(root.path)/MANIFEST.sha256); run `make data`"
+                )
             }
             guard digest == expected else {
-                throw DatasetError(file: url.path, "checksum mismatch: SHA-256 \(digest), expected \(expected); delete the file and run `make data`")
+                throw DatasetError(
+                    file: url.path,
+                    "checksum mismatch: SHA-256 \(digest), expected \(expected); delete the file and run `make data`")
             }
         }
     }
@@ -90,7 +99,8 @@ public struct DatasetCatalog: Sendable {
     public func images(_ name: DatasetName, split: DataSplit) throws -> ImageSet {
         switch name {
         case .mnist, .fashionMNIST: return try MNISTLoader.load(folder: folder(name), split: split, name: name.rawValue)
-        case .cifar10, .cifar10JPEG: return try CIFAR10Loader.load(folder: folder(name), split: split, name: name.rawValue)
+        case .cifar10, .cifar10JPEG:
+            return try CIFAR10Loader.load(folder: folder(name), split: split, name: name.rawValue)
         case .imdb: throw DatasetError(file: folder(name).path, "imdb is a bag-of-words dataset, not images")
         }
     }

@@ -19,7 +19,9 @@ public enum FileBytes {
     /// Inflates a complete gzip stream (possibly several members); a truncated or corrupt stream is an error.
     public static func gunzip(_ compressed: [UInt8], file: String) throws -> [UInt8] {
         var stream = z_stream()
-        guard adambench_inflate_init_gzip(&stream) == Z_OK else { throw DatasetError(file: file, "zlib could not start inflating") }
+        guard adambench_inflate_init_gzip(&stream) == Z_OK else {
+            throw DatasetError(file: file, "zlib could not start inflating")
+        }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
         output.reserveCapacity(compressed.count * 4)
@@ -36,12 +38,15 @@ public enum FileBytes {
                 }
                 output.append(contentsOf: chunk[0..<(chunk.count - Int(stream.avail_out))])
                 if status == Z_STREAM_END {
-                    if stream.avail_in == 0 { finished = true; break }
+                    if stream.avail_in == 0 {
+                        finished = true
+                        break
+                    }
                     // Another gzip member follows (concatenated .gz files are valid gzip).
                     guard inflateReset(&stream) == Z_OK else { break }
                     continue
                 }
-                if status == Z_BUF_ERROR && stream.avail_in == 0 { break } // input ended mid-stream
+                if status == Z_BUF_ERROR && stream.avail_in == 0 { break }  // input ended mid-stream
                 guard status == Z_OK else {
                     throw DatasetError(file: file, "corrupt gzip data (zlib status \(status))")
                 }

@@ -22,14 +22,17 @@ public enum IMDBLoader {
             throw DatasetError(file: url.path, "cannot read the CSV header, expected 'label,text'")
         }
         guard reader.headerRow == ["label", "text"] else {
-            throw DatasetError(file: url.path, "header is '\(reader.headerRow?.joined(separator: ",") ?? "")', expected 'label,text'")
+            throw DatasetError(
+                file: url.path, "header is '\(reader.headerRow?.joined(separator: ",") ?? "")', expected 'label,text'")
         }
         var reviews: [Review] = []
         var row = 1
         while let fields = reader.next() {
             row += 1
             guard fields.count == 2 else {
-                throw DatasetError(file: url.path, "row \(row): \(fields.count) field\(fields.count == 1 ? "" : "s"), expected 2 (label,text)")
+                throw DatasetError(
+                    file: url.path,
+                    "row \(row): \(fields.count) field\(fields.count == 1 ? "" : "s"), expected 2 (label,text)")
             }
             guard let label = Int32(fields[0]), label == 0 || label == 1 else {
                 throw DatasetError(file: url.path, "row \(row): label '\(fields[0])', expected 0 or 1")
@@ -51,19 +54,25 @@ public enum IMDBLoader {
             row.removeAll(keepingCapacity: true)
             for id in ids where Int(id) < featureOf.count {
                 let f = featureOf[Int(id)]
-                if f >= 0 && !seen[Int(f)] { seen[Int(f)] = true; row.append(f) }
+                if f >= 0 && !seen[Int(f)] {
+                    seen[Int(f)] = true
+                    row.append(f)
+                }
             }
             row.sort()
             for f in row { seen[Int(f)] = false }
             columns.append(contentsOf: row)
             offsets.append(columns.count)
         }
-        return SparseMatrix(rows: documents.count, columns: featureCount, rowOffsets: offsets, columnIndices: columns,
-                            values: [Float](repeating: 1, count: columns.count))
+        return SparseMatrix(
+            rows: documents.count, columns: featureCount, rowOffsets: offsets, columnIndices: columns,
+            values: [Float](repeating: 1, count: columns.count))
     }
 
     /// Loads both splits from `folder` (data/imdb) with a vocabulary of `vocabularySize` training tokens.
-    public static func load(folder: URL, vocabularySize: Int = 10_000) throws -> (train: BagOfWordsSet, test: BagOfWordsSet) {
+    public static func load(
+        folder: URL, vocabularySize: Int = 10_000
+    ) throws -> (train: BagOfWordsSet, test: BagOfWordsSet) {
         let trainURL = folder.appendingPathComponent("train.csv"), testURL = folder.appendingPathComponent("test.csv")
         let (train, trainSHA) = try readReviews(trainURL), (test, testSHA) = try readReviews(testURL)
         var tokenizer = Tokenizer()
@@ -75,10 +84,13 @@ public enum IMDBLoader {
         let vocabulary = kept.map { tokenizer.tokens[Int($0)] }
         let fingerprint = Fingerprint.combine([
             ("train.csv", trainSHA), ("test.csv", testSHA),
-            ("tokenizer", Fingerprint.sha256(Array((Tokenizer.description + " size=\(vocabularySize)").utf8)))])
+            ("tokenizer", Fingerprint.sha256(Array((Tokenizer.description + " size=\(vocabularySize)").utf8))),
+        ])
         func set(_ split: DataSplit, _ reviews: [Review], _ ids: [[Int32]]) -> BagOfWordsSet {
-            BagOfWordsSet(name: "imdb/\(split.rawValue)", features: features(of: ids, featureOf: featureOf, featureCount: vocabulary.count),
-                          labels: reviews.map(\.label), classCount: 2, vocabulary: vocabulary, fingerprint: fingerprint)
+            BagOfWordsSet(
+                name: "imdb/\(split.rawValue)",
+                features: features(of: ids, featureOf: featureOf, featureCount: vocabulary.count),
+                labels: reviews.map(\.label), classCount: 2, vocabulary: vocabulary, fingerprint: fingerprint)
         }
         return (set(.train, train, trainIDs), set(.test, test, testIDs))
     }

@@ -16,9 +16,12 @@ public struct ImageSet: Sendable {
 
     public var featureCount: Int { channels * height * width }
 
-    public init(name: String, channels: Int, height: Int, width: Int, classCount: Int,
-                pixels: [Float], labels: [Int32], fingerprint: String) {
-        precondition(pixels.count == labels.count * channels * height * width, "ImageSet: pixel count does not match labels")
+    public init(
+        name: String, channels: Int, height: Int, width: Int, classCount: Int,
+        pixels: [Float], labels: [Int32], fingerprint: String
+    ) {
+        precondition(
+            pixels.count == labels.count * channels * height * width, "ImageSet: pixel count does not match labels")
         self.name = name
         self.count = labels.count
         self.channels = channels
@@ -40,8 +43,11 @@ public struct ImageSet: Sendable {
     /// The first `n` examples (training-subset scales); the fingerprint notes the subset.
     public func prefix(_ n: Int) -> ImageSet {
         let n = min(n, count)
-        return ImageSet(name: name, channels: channels, height: height, width: width, classCount: classCount,
-                        pixels: Array(pixels[0..<n * featureCount]), labels: Array(labels[0..<n]),
-                        fingerprint: n == count ? fingerprint : Fingerprint.combine([(name: "prefix", sha256: String(n)), (name: "source", sha256: fingerprint)]))
+        return ImageSet(
+            name: name, channels: channels, height: height, width: width, classCount: classCount,
+            pixels: Array(pixels[0..<n * featureCount]), labels: Array(labels[0..<n]),
+            fingerprint: n == count
+                ? fingerprint
+                : Fingerprint.combine([(name: "prefix", sha256: String(n)), (name: "source", sha256: fingerprint)]))
     }
 }

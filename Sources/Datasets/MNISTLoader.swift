@@ -20,21 +20,28 @@ public enum MNISTLoader {
         let images = try IDXFile(bytes: imageBytes, expectedDimensionCount: 3, file: imagesURL.path)
         let labels = try IDXFile(bytes: labelBytes, expectedDimensionCount: 1, file: labelsURL.path)
         guard images.dimensions[0] == labels.dimensions[0] else {
-            throw DatasetError(file: labelsURL.path, "holds \(labels.dimensions[0]) labels, expected \(images.dimensions[0]) (one per image in \(imagesURL.lastPathComponent))")
+            throw DatasetError(
+                file: labelsURL.path,
+                "holds \(labels.dimensions[0]) labels, expected \(images.dimensions[0]) (one per image in \(imagesURL.lastPathComponent))"
+            )
         }
         if let bad = labels.values.first(where: { $0 > 9 }) {
             throw DatasetError(file: labelsURL.path, "label \(bad) out of range, expected 0...9")
         }
         let pixels = images.values.map { Float($0) / 255 }
-        let fingerprint = Fingerprint.combine([(names.images, Fingerprint.sha256(imageBytes)),
-                                               (names.labels, Fingerprint.sha256(labelBytes))])
-        return ImageSet(name: "\(name)/\(split.rawValue)", channels: 1, height: images.dimensions[1], width: images.dimensions[2],
-                        classCount: 10, pixels: pixels, labels: labels.values.map { Int32($0) }, fingerprint: fingerprint)
+        let fingerprint = Fingerprint.combine([
+            (names.images, Fingerprint.sha256(imageBytes)),
+            (names.labels, Fingerprint.sha256(labelBytes)),
+        ])
+        return ImageSet(
+            name: "\(name)/\(split.rawValue)", channels: 1, height: images.dimensions[1], width: images.dimensions[2],
+            classCount: 10, pixels: pixels, labels: labels.values.map { Int32($0) }, fingerprint: fingerprint)
     }
 
     static func locate(_ folder: URL, _ name: String) -> URL {
         let plain = folder.appendingPathComponent(name)
         let gz = folder.appendingPathComponent(name + ".gz")
-        return !FileManager.default.fileExists(atPath: plain.path) && FileManager.default.fileExists(atPath: gz.path) ? gz : plain
+        return !FileManager.default.fileExists(atPath: plain.path) && FileManager.default.fileExists(atPath: gz.path)
+            ? gz : plain
     }
 }

@@ -8,8 +8,9 @@ public struct SparseMatrix: Sendable, Equatable {
     public let values: [Float]
 
     public init(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Float]) {
-        precondition(rowOffsets.count == rows + 1 && columnIndices.count == values.count && rowOffsets.last == values.count,
-                     "SparseMatrix: inconsistent CSR arrays")
+        precondition(
+            rowOffsets.count == rows + 1 && columnIndices.count == values.count && rowOffsets.last == values.count,
+            "SparseMatrix: inconsistent CSR arrays")
         self.rows = rows
         self.columns = columns
         self.rowOffsets = rowOffsets
@@ -29,6 +30,7 @@ public struct SparseMatrix: Sendable, Equatable {
             vals.append(contentsOf: values[range])
             offsets.append(vals.count)
         }
-        return SparseMatrix(rows: indices.count, columns: columns, rowOffsets: offsets, columnIndices: cols, values: vals)
+        return SparseMatrix(
+            rows: indices.count, columns: columns, rowOffsets: offsets, columnIndices: cols, values: vals)
     }
 }

@@ -5,7 +5,8 @@
 /// becomes arrays of integer ids plus one table of distinct tokens with their total counts.
 public struct Tokenizer {
     /// Recorded with every run that uses the bag-of-words features.
-    public static let description = "'<br />' -> space; tokens = maximal runs of Unicode Alphabetic scalars, lower-cased; vocabulary = most frequent training tokens by total count, ties by code-point order; binary presence"
+    public static let description =
+        "'<br />' -> space; tokens = maximal runs of Unicode Alphabetic scalars, lower-cased; vocabulary = most frequent training tokens by total count, ties by code-point order; binary presence"
 
     /// Distinct tokens in order of first appearance, and how often each occurred.
     public private(set) var tokens: [String] = []
@@ -42,13 +43,22 @@ public struct Tokenizer {
             while i < n {
                 let b = bytes[i]
                 if b < 0x80 {
-                    if b == UInt8(ascii: "<"), i + 6 <= n, bytes[i + 1] == UInt8(ascii: "b"), bytes[i + 2] == UInt8(ascii: "r"),
-                       bytes[i + 3] == UInt8(ascii: " "), bytes[i + 4] == UInt8(ascii: "/"), bytes[i + 5] == UInt8(ascii: ">") {
-                        flush(&self); i += 6; continue
+                    if b == UInt8(ascii: "<"), i + 6 <= n, bytes[i + 1] == UInt8(ascii: "b"),
+                        bytes[i + 2] == UInt8(ascii: "r"),
+                        bytes[i + 3] == UInt8(ascii: " "), bytes[i + 4] == UInt8(ascii: "/"),
+                        bytes[i + 5] == UInt8(ascii: ">")
+                    {
+                        flush(&self)
+                        i += 6
+                        continue
                     }
-                    if b >= 0x61 && b <= 0x7a { token.append(b) }
-                    else if b >= 0x41 && b <= 0x5a { token.append(b + 32) }
-                    else { flush(&self) }
+                    if b >= 0x61 && b <= 0x7a {
+                        token.append(b)
+                    } else if b >= 0x41 && b <= 0x5a {
+                        token.append(b + 32)
+                    } else {
+                        flush(&self)
+                    }
                     i += 1
                     continue
                 }
@@ -72,7 +82,8 @@ public struct Tokenizer {
     public func mostFrequent(_ size: Int) -> [Int32] {
         let order = (0..<Int32(tokens.count)).sorted { a, b in
             let ca = counts[Int(a)], cb = counts[Int(b)]
-            return ca != cb ? ca > cb : tokens[Int(a)].unicodeScalars.lexicographicallyPrecedes(tokens[Int(b)].unicodeScalars)
+            return ca != cb
+                ? ca > cb : tokens[Int(a)].unicodeScalars.lexicographicallyPrecedes(tokens[Int(b)].unicodeScalars)
         }
         return Array(order.prefix(size))
     }

@@ -24,7 +24,8 @@ public struct ZCAWhitening: Sendable {
         self.epsilon = epsilon
         self.mean = mean
         self.matrix = matrix
-        fingerprint = Fingerprint.sha256(Self.serialize(dimension: dimension, epsilon: epsilon, mean: mean, matrix: matrix))
+        fingerprint = Fingerprint.sha256(
+            Self.serialize(dimension: dimension, epsilon: epsilon, mean: mean, matrix: matrix))
     }
 
     /// Fits the transform on `images` (every example, every feature).
@@ -40,7 +41,9 @@ public struct ZCAWhitening: Sendable {
         var centered = images.pixels
         for r in 0..<n { for j in 0..<d { centered[r * d + j] -= mean[j] } }
         var covariance = [Float](repeating: 0, count: d * d)
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1 / Float(n), centered, Int32(d), 0, &covariance, Int32(d))
+        cblas_ssyrk(
+            CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1 / Float(n), centered, Int32(d), 0, &covariance,
+            Int32(d))
         // Row-major upper = column-major lower: ssyevd reads the lower triangle ('L').
         var eigenvalues = [Float](repeating: 0, count: d)
         try symmetricEigen(&covariance, eigenvalues: &eigenvalues, dimension: d)
@@ -54,12 +57,15 @@ public struct ZCAWhitening: Sendable {
         }
         // W = V^T diag(s) V with V's rows the eigenvectors: W[j,k] = sum_i V[i,j] s_i V[i,k].
         var matrix = [Float](repeating: 0, count: d * d)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(d), 1, vectors, Int32(d), scaled, Int32(d), 0, &matrix, Int32(d))
+        cblas_sgemm(
+            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(d), 1, vectors, Int32(d), scaled,
+            Int32(d), 0, &matrix, Int32(d))
         return ZCAWhitening(dimension: d, epsilon: epsilon, mean: mean, matrix: matrix)
     }
 
     static func symmetricEigen(_ a: inout [Float], eigenvalues: inout [Float], dimension d: Int) throws {
-        var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "L")), n = Int32(d), lda = Int32(d), info: Int32 = 0
+        var jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "L")), n = Int32(d), lda = Int32(d),
+            info: Int32 = 0
         var workSize: Float = 0, iworkSize: Int32 = 0, query: Int32 = -1
         ssyevd_(&jobz, &uplo, &n, &a, &lda, &eigenvalues, &workSize, &query, &iworkSize, &query, &info)
         // The workspace size comes back as a Float, which cannot hold 1 + 6n + 2n^2 exactly for large n
@@ -79,11 +85,14 @@ public struct ZCAWhitening: Sendable {
         for r in 0..<n { for j in 0..<d { centered[r * d + j] -= mean[j] } }
         var out = [Float](repeating: 0, count: n * d)
         if n > 0 {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(d), 1, centered, Int32(d), matrix, Int32(d), 0, &out, Int32(d))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(d), 1, centered, Int32(d), matrix,
+                Int32(d), 0, &out, Int32(d))
         }
-        return ImageSet(name: images.name + "+zca", channels: images.channels, height: images.height, width: images.width,
-                        classCount: images.classCount, pixels: out, labels: images.labels,
-                        fingerprint: Fingerprint.combine([("images", images.fingerprint), ("zca", fingerprint)]))
+        return ImageSet(
+            name: images.name + "+zca", channels: images.channels, height: images.height, width: images.width,
+            classCount: images.classCount, pixels: out, labels: images.labels,
+            fingerprint: Fingerprint.combine([("images", images.fingerprint), ("zca", fingerprint)]))
     }
 
     // MARK: cache
@@ -103,15 +112,20 @@ public struct ZCAWhitening: Sendable {
     /// from a fresh fit's).
     public static func cached(for images: ImageSet, epsilon: Double, cacheFolder: URL) throws -> ZCAWhitening {
         let kernels = String(cString: openblas_get_corename()).lowercased()
-        let file = cacheFolder.appendingPathComponent("zca-\(images.fingerprint.prefix(16))-\(images.count)-eps\(epsilon)-\(kernels).bin")
-        if let data = try? Data(contentsOf: file), let loaded = parse([UInt8](data), dimension: images.featureCount, epsilon: epsilon) {
+        let file = cacheFolder.appendingPathComponent(
+            "zca-\(images.fingerprint.prefix(16))-\(images.count)-eps\(epsilon)-\(kernels).bin")
+        if let data = try? Data(contentsOf: file),
+            let loaded = parse([UInt8](data), dimension: images.featureCount, epsilon: epsilon)
+        {
             return loaded
         }
         let fitted = try fit(images, epsilon: epsilon)
         do {
             try FileManager.default.createDirectory(at: cacheFolder, withIntermediateDirectories: true)
-            let temporary = cacheFolder.appendingPathComponent(".\(file.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
-            try Data(serialize(dimension: fitted.dimension, epsilon: epsilon, mean: fitted.mean, matrix: fitted.matrix)).write(to: temporary)
+            let temporary = cacheFolder.appendingPathComponent(
+                ".\(file.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).partial")
+            try Data(serialize(dimension: fitted.dimension, epsilon: epsilon, mean: fitted.mean, matrix: fitted.matrix))
+                .write(to: temporary)
             if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
         } catch {
             // An unwritable cache only costs a refit next time.
@@ -124,7 +138,9 @@ public struct ZCAWhitening: Sendable {
         guard bytes.count == header + 4 * (d + d * d), Array(bytes[0..<6]) == Array("ABZCA1".utf8) else { return nil }
         let values = bytes[header...].withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         let dimension = bytes[6..<14].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        let eps = bytes[14..<22].withUnsafeBytes { Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        let eps = bytes[14..<22].withUnsafeBytes {
+            Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)))
+        }
         guard dimension == d, eps == epsilon else { return nil }
         return ZCAWhitening(dimension: d, epsilon: epsilon, mean: Array(values[0..<d]), matrix: Array(values[d...]))
     }

@@ -21,7 +21,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable, Codable {
     /// An independent stream for a named purpose ("init", "shuffle", "dropout"...), so that adding
     /// draws for one purpose never shifts another's.
     public init(seed: UInt64, stream: String) {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325 // FNV-1a over the stream name, mixed with the seed
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over the stream name, mixed with the seed
         for byte in stream.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         self.init(seed: seed ^ h)
     }
@@ -52,7 +52,7 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable, Codable {
 
     /// A standard normal draw (Box–Muller, one of the pair; deterministic given the state).
     public mutating func nextGaussian() -> Double {
-        let u1 = 1 - nextUnit() // (0, 1]
+        let u1 = 1 - nextUnit()  // (0, 1]
         let u2 = nextUnit()
         return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
     }
@@ -75,7 +75,8 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable, Codable {
     public init(from decoder: Decoder) throws {
         let words = try [UInt64](from: decoder)
         guard words.count == 4, words.contains(where: { $0 != 0 }) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected four state words, not all zero"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "expected four state words, not all zero"))
         }
         self.init(words: words)
     }

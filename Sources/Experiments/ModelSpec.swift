@@ -31,9 +31,11 @@ public struct ModelSpec: Sendable, Hashable, Codable {
 
     /// The paper's defaults for `kind` (dropout off; experiments turn it on).
     public static func defaults(_ kind: Kind) -> ModelSpec {
-        ModelSpec(kind: kind, hidden: kind == .vae ? [500] : kind == .mlp ? [1000, 1000] : [], channels: kind == .cnn ? [64, 64, 128] : [],
-                  fullyConnected: kind == .cnn ? 1000 : 0, latent: kind == .vae ? 50 : 0, inputDropout: 0, hiddenDropout: 0,
-                  l2: 0, initialization: .modelDefault)
+        ModelSpec(
+            kind: kind, hidden: kind == .vae ? [500] : kind == .mlp ? [1000, 1000] : [],
+            channels: kind == .cnn ? [64, 64, 128] : [],
+            fullyConnected: kind == .cnn ? 1000 : 0, latent: kind == .vae ? 50 : 0, inputDropout: 0, hiddenDropout: 0,
+            l2: 0, initialization: .modelDefault)
     }
 
     /// The datasets this model can train on.

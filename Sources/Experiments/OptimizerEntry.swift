@@ -18,7 +18,8 @@ public struct OptimizerEntry: Sendable, Hashable, Codable {
     public func settings() -> [[String: HyperparameterValue]] {
         var result: [[String: HyperparameterValue]] = [[:]]
         for axis in grid {
-            result = result.flatMap { partial in axis.values.map { value in partial.merging([axis.name: value]) { $1 } } }
+            result = result.flatMap { partial in axis.values.map { value in partial.merging([axis.name: value]) { $1 } }
+            }
         }
         return result
     }

@@ -26,7 +26,8 @@ public struct PlannedRun: Sendable, Hashable {
         let perExample = model.approximateForwardFLOPs(dataset: data.dataset)
         let train = Double(min(training.trainingSubset ?? trainExamples, trainExamples))
         let test = Double(min(training.testSubset ?? testExamples, testExamples))
-        return Double(training.epochs) * (3 * perExample * train + perExample * (train + test)) + perExample * (train + test)
+        return Double(training.epochs) * (3 * perExample * train + perExample * (train + test)) + perExample
+            * (train + test)
     }
 }
 
@@ -47,7 +48,7 @@ extension ModelSpec {
     public func approximateForwardFLOPs(dataset: DatasetName) -> Double {
         switch kind {
         case .logisticRegression: return 2 * 784 * 10
-        case .bowLogisticRegression: return 2 * 130 * 2 * 10 // about 130 present words; sparse access costs more
+        case .bowLogisticRegression: return 2 * 130 * 2 * 10  // about 130 present words; sparse access costs more
         case .mlp:
             let sizes = [784] + hidden + [10]
             return zip(sizes, sizes.dropFirst()).reduce(0) { $0 + 2 * Double($1.0 * $1.1) }

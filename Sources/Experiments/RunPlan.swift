@@ -50,7 +50,10 @@ public enum RunPlan {
     /// The spec's protocol with the scale's overrides applied.
     public static func training(_ spec: ExperimentSpec, scale: String) throws -> (TrainingSpec, ScaleProfile) {
         guard let profile = spec.scales[scale] ?? (scale == "paper" ? ScaleProfile() : nil) else {
-            throw Failure(description: "\(spec.sourcePath): scale '\(scale)' is not defined; the spec defines \(spec.scales.keys.sorted().joined(separator: ", "))" + (spec.scales["paper"] == nil ? " (and paper, the spec's own protocol)" : ""))
+            throw Failure(
+                description:
+                    "\(spec.sourcePath): scale '\(scale)' is not defined; the spec defines \(spec.scales.keys.sorted().joined(separator: ", "))"
+                    + (spec.scales["paper"] == nil ? " (and paper, the spec's own protocol)" : ""))
         }
         var training = spec.training
         if let e = profile.epochs { training.epochs = e }
@@ -63,28 +66,43 @@ public enum RunPlan {
     /// The runs of `spec` at `scale`, keyed to the dataset's fingerprint and to the OpenBLAS kernel
     /// set that computes them (`blasKernels`, as `BLASKernel.identity` names it: the process's own
     /// for runs it will train; a recorded one for reports).
-    public static func runs(_ spec: ExperimentSpec, scale: String, datasetFingerprint: String,
-                            blasKernels: String) throws -> [PlannedRun] {
+    public static func runs(
+        _ spec: ExperimentSpec, scale: String, datasetFingerprint: String,
+        blasKernels: String
+    ) throws -> [PlannedRun] {
         let (training, profile) = try training(spec, scale: scale)
         var runs: [PlannedRun] = []
         for entry in spec.optimizers where profile.optimizers?.contains(entry.label) ?? true {
             var effective = entry
             if let replacements = profile.grids[entry.label] {
                 for axis in replacements {
-                    if let i = effective.grid.firstIndex(where: { $0.name == axis.name }) { effective.grid[i] = axis } else { effective.grid.append(axis) }
+                    if let i = effective.grid.firstIndex(where: { $0.name == axis.name }) {
+                        effective.grid[i] = axis
+                    } else {
+                        effective.grid.append(axis)
+                    }
                 }
             }
             for setting in effective.settings() {
                 let configuration: OptimizerConfiguration
-                do { configuration = try OptimizerConfiguration(name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue) }
-                catch { throw Failure(description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)") }
+                do {
+                    configuration = try OptimizerConfiguration(
+                        name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue)
+                } catch {
+                    throw Failure(
+                        description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)")
+                }
                 for seed in training.seeds {
                     let kernels = spec.model.kind.callsBLAS ? blasKernels.lowercased() : nil
-                    let key = runKey(spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training,
-                                     datasetFingerprint: datasetFingerprint, blasKernels: blasKernels)
-                    runs.append(PlannedRun(experiment: spec.name, scale: scale, label: entry.label, configuration: configuration, setting: setting,
-                                           seed: seed, model: spec.model, data: spec.data, training: training,
-                                           datasetFingerprint: datasetFingerprint, blasKernels: kernels, key: key))
+                    let key = runKey(
+                        spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training,
+                        datasetFingerprint: datasetFingerprint, blasKernels: blasKernels)
+                    runs.append(
+                        PlannedRun(
+                            experiment: spec.name, scale: scale, label: entry.label, configuration: configuration,
+                            setting: setting,
+                            seed: seed, model: spec.model, data: spec.data, training: training,
+                            datasetFingerprint: datasetFingerprint, blasKernels: kernels, key: key))
                 }
             }
         }
@@ -97,8 +115,10 @@ public enum RunPlan {
     /// batch size, subsets, logging interval, divergence threshold), the dataset's fingerprint, and
     /// for a model that calls OpenBLAS its kernel set (`keyedKernelSet`: absent for the reference).
     /// The scale's *name* is not part of it: two scales that amount to the same protocol share runs.
-    public static func runKey(spec: ExperimentSpec, label: String, configuration: OptimizerConfiguration, seed: UInt64,
-                              training: TrainingSpec, datasetFingerprint: String, blasKernels: String) -> String {
+    public static func runKey(
+        spec: ExperimentSpec, label: String, configuration: OptimizerConfiguration, seed: UInt64,
+        training: TrainingSpec, datasetFingerprint: String, blasKernels: String
+    ) -> String {
         struct Identity: Encodable {
             let numerics: Int
             let modelNumerics: Int?
@@ -110,15 +130,19 @@ public enum RunPlan {
             let seed: UInt64
             let model: ModelSpec
             let data: DataSpec
-            let epochs: Int, batchSize: Int, trainingSubset: Int?, testSubset: Int?, logEvery: Int, divergenceThreshold: Double
+            let epochs: Int, batchSize: Int, trainingSubset: Int?, testSubset: Int?, logEvery: Int,
+                divergenceThreshold: Double
             let datasetFingerprint: String
         }
-        let identity = Identity(numerics: numericsVersion, modelNumerics: modelNumericsRevision(spec.model.kind),
-                                blasKernels: keyedKernelSet(spec.model.kind, blasKernels: blasKernels), experiment: spec.name, label: label, optimizer: configuration.kind.rawValue,
-                                hyperparameters: configuration.values, seed: seed, model: spec.model, data: spec.data,
-                                epochs: training.epochs, batchSize: training.batchSize, trainingSubset: training.trainingSubset,
-                                testSubset: training.testSubset, logEvery: training.logEvery, divergenceThreshold: training.divergenceThreshold,
-                                datasetFingerprint: datasetFingerprint)
+        let identity = Identity(
+            numerics: numericsVersion, modelNumerics: modelNumericsRevision(spec.model.kind),
+            blasKernels: keyedKernelSet(spec.model.kind, blasKernels: blasKernels), experiment: spec.name, label: label,
+            optimizer: configuration.kind.rawValue,
+            hyperparameters: configuration.values, seed: seed, model: spec.model, data: spec.data,
+            epochs: training.epochs, batchSize: training.batchSize, trainingSubset: training.trainingSubset,
+            testSubset: training.testSubset, logEvery: training.logEvery,
+            divergenceThreshold: training.divergenceThreshold,
+            datasetFingerprint: datasetFingerprint)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(identity)) ?? Data()

@@ -6,15 +6,23 @@ import Yams
 
 /// YAML text -> `ExperimentSpec`, validating every field and collecting every problem in one pass.
 public enum SpecParser {
-    static let topFields = ["name", "title", "paper", "data", "model", "training", "optimizers", "selection", "scales", "claims", "notes"]
-    public static let metricNames = ["train_loss", "objective", "test_loss", "test_accuracy", "train_accuracy", "minibatch_loss_mean",
-                                     "second_moment_below_epsilon"]
+    static let topFields = [
+        "name", "title", "paper", "data", "model", "training", "optimizers", "selection", "scales", "claims", "notes",
+    ]
+    public static let metricNames = [
+        "train_loss", "objective", "test_loss", "test_accuracy", "train_accuracy", "minibatch_loss_mean",
+        "second_moment_below_epsilon",
+    ]
 
     /// Reads and parses a spec file.
     public static func load(_ path: String) throws -> ExperimentSpec {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecProblems(problems: [SpecProblem(file: path, line: 1, column: 1, message: "cannot read the spec file (\((error as NSError).localizedDescription))")])
+            throw SpecProblems(problems: [
+                SpecProblem(
+                    file: path, line: 1, column: 1,
+                    message: "cannot read the spec file (\((error as NSError).localizedDescription))")
+            ])
         }
         return try parse(text, file: path)
     }
@@ -25,8 +33,14 @@ public enum SpecParser {
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
             throw SpecProblems(problems: [yamlProblem(error, file: file)])
         }
-        guard let root, let top = reader.mapping(root, "", allowed: topFields, required: ["name", "data", "model", "training", "optimizers"]) else {
-            if root == nil { reader.problem(nil, "the spec is empty; expected a mapping with fields \(topFields.joined(separator: ", "))") }
+        guard let root,
+            let top = reader.mapping(
+                root, "", allowed: topFields, required: ["name", "data", "model", "training", "optimizers"])
+        else {
+            if root == nil {
+                reader.problem(
+                    nil, "the spec is empty; expected a mapping with fields \(topFields.joined(separator: ", "))")
+            }
             throw SpecProblems(problems: reader.problems)
         }
         let name = reader.string(top["name"], "name")
@@ -42,8 +56,11 @@ public enum SpecParser {
         let data = parseData(reader, top["data"])
         let model = parseModel(reader, top["model"])
         if let data, let model, !model.compatibleDatasets.contains(data.dataset) {
-            reader.problem(top["data"].flatMap { node in reader.mapping(node, "data", allowed: dataFields)?["dataset"] } ?? top["data"],
-                           "data.dataset: \(model.kind.rawValue) trains on \(model.compatibleDatasets.map(\.rawValue).joined(separator: " or ")), not \(data.dataset.rawValue)")
+            reader.problem(
+                top["data"].flatMap { node in reader.mapping(node, "data", allowed: dataFields)?["dataset"] }
+                    ?? top["data"],
+                "data.dataset: \(model.kind.rawValue) trains on \(model.compatibleDatasets.map(\.rawValue).joined(separator: " or ")), not \(data.dataset.rawValue)"
+            )
         }
         let training = parseTraining(reader, top["training"])
         let optimizers = parseOptimizers(reader, top["optimizers"])
@@ -58,14 +75,16 @@ public enum SpecParser {
         guard reader.problems.isEmpty, let name, let data, let model, let training else {
             throw SpecProblems(problems: reader.problems.sorted())
         }
-        return ExperimentSpec(name: name, title: title, section: section, figure: figure, data: data, model: model, training: training,
-                              optimizers: optimizers, selection: selection, scales: scales, claims: claims, notes: notes,
-                              sourceText: text, sourcePath: file)
+        return ExperimentSpec(
+            name: name, title: title, section: section, figure: figure, data: data, model: model, training: training,
+            optimizers: optimizers, selection: selection, scales: scales, claims: claims, notes: notes,
+            sourceText: text, sourcePath: file)
     }
 
     static func yamlProblem(_ error: YamlError, file: String) -> SpecProblem {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return SpecProblem(file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
         default:
             return SpecProblem(file: file, line: 1, column: 1, message: "not valid YAML: \(error)")
@@ -81,7 +100,9 @@ public enum SpecParser {
         let zca = m["zca-epsilon"].flatMap { r.number($0, "data.zca-epsilon", above: 0) }
         let vocabulary = m["vocabulary"].flatMap { r.integer($0, "data.vocabulary", minimum: 1) } ?? 10_000
         guard let dataset else { return nil }
-        if zca != nil, dataset == .imdb { r.problem(m["zca-epsilon"], "data.zca-epsilon: whitening applies to image datasets, not imdb") }
+        if zca != nil, dataset == .imdb {
+            r.problem(m["zca-epsilon"], "data.zca-epsilon: whitening applies to image datasets, not imdb")
+        }
         return DataSpec(dataset: dataset, zcaEpsilon: zca, vocabulary: vocabulary)
     }
 
@@ -102,17 +123,27 @@ public enum SpecParser {
         if let n = m["l2"] { spec.l2 = r.number(n, "model.l2", range: 0...1e3) ?? 0 }
         if let n = m["initialization"] {
             let options = Initialization.allCases.filter { $0 != .zero }.map(\.rawValue)
-            if let w = r.word(n, "model.initialization", among: options) { spec.initialization = Initialization(rawValue: w)! }
+            if let w = r.word(n, "model.initialization", among: options) {
+                spec.initialization = Initialization(rawValue: w)!
+            }
         }
         if let n = m["input-dropout"] { spec.inputDropout = r.number(n, "model.input-dropout", range: dropout) ?? 0 }
         if let n = m["hidden-dropout"] { spec.hiddenDropout = r.number(n, "model.hidden-dropout", range: dropout) ?? 0 }
-        if let n = m["fully-connected-dropout"] { spec.hiddenDropout = r.number(n, "model.fully-connected-dropout", range: dropout) ?? 0 }
+        if let n = m["fully-connected-dropout"] {
+            spec.hiddenDropout = r.number(n, "model.fully-connected-dropout", range: dropout) ?? 0
+        }
         if let n = m["hidden"] { spec.hidden = sizes(r, n, "model.hidden") ?? spec.hidden }
         if let n = m["channels"] { spec.channels = sizes(r, n, "model.channels") ?? spec.channels }
-        if let n = m["fully-connected"] { spec.fullyConnected = r.integer(n, "model.fully-connected", minimum: 1) ?? spec.fullyConnected }
+        if let n = m["fully-connected"] {
+            spec.fullyConnected = r.integer(n, "model.fully-connected", minimum: 1) ?? spec.fullyConnected
+        }
         if let n = m["latent"] { spec.latent = r.integer(n, "model.latent", minimum: 1) ?? spec.latent }
-        if kind == .vae, spec.hidden.count != 1 { r.problem(m["hidden"], "model.hidden: the VAE has exactly one hidden layer on each side, e.g. [500]") }
-        if kind == .cnn, spec.channels.count != 3 { r.problem(m["channels"], "model.channels: the CNN has three convolution stages, e.g. [64, 64, 128]") }
+        if kind == .vae, spec.hidden.count != 1 {
+            r.problem(m["hidden"], "model.hidden: the VAE has exactly one hidden layer on each side, e.g. [500]")
+        }
+        if kind == .cnn, spec.channels.count != 3 {
+            r.problem(m["channels"], "model.channels: the CNN has three convolution stages, e.g. [64, 64, 128]")
+        }
         return spec
     }
 
@@ -123,18 +154,24 @@ public enum SpecParser {
     }
 
     static func parseTraining(_ r: SpecReader, _ node: Node?) -> TrainingSpec? {
-        let fields = ["epochs", "batch-size", "seeds", "log-every", "divergence-threshold", "training-subset", "test-subset"]
-        guard let m = r.mapping(node, "training", allowed: fields, required: ["epochs", "batch-size", "seeds"]) else { return nil }
+        let fields = [
+            "epochs", "batch-size", "seeds", "log-every", "divergence-threshold", "training-subset", "test-subset",
+        ]
+        guard let m = r.mapping(node, "training", allowed: fields, required: ["epochs", "batch-size", "seeds"]) else {
+            return nil
+        }
         let epochs = r.integer(m["epochs"], "training.epochs", minimum: 1)
         let batch = r.integer(m["batch-size"], "training.batch-size", minimum: 1)
         let seeds = parseSeeds(r, m["seeds"], "training.seeds")
         let logEvery = m["log-every"].flatMap { r.integer($0, "training.log-every", minimum: 0) } ?? 0
-        let threshold = m["divergence-threshold"].flatMap { r.number($0, "training.divergence-threshold", above: 0) } ?? 1e4
+        let threshold =
+            m["divergence-threshold"].flatMap { r.number($0, "training.divergence-threshold", above: 0) } ?? 1e4
         let training = m["training-subset"].flatMap { r.integer($0, "training.training-subset", minimum: 1) }
         let test = m["test-subset"].flatMap { r.integer($0, "training.test-subset", minimum: 1) }
         guard let epochs, let batch, let seeds else { return nil }
-        return TrainingSpec(epochs: epochs, batchSize: batch, seeds: seeds, logEvery: logEvery, divergenceThreshold: threshold,
-                            trainingSubset: training, testSubset: test)
+        return TrainingSpec(
+            epochs: epochs, batchSize: batch, seeds: seeds, logEvery: logEvery, divergenceThreshold: threshold,
+            trainingSubset: training, testSubset: test)
     }
 
     static func parseSeeds(_ r: SpecReader, _ node: Node?, _ path: String) -> [UInt64]? {
@@ -149,7 +186,10 @@ public enum SpecParser {
     }
 
     static func hyperparameter(_ r: SpecReader, _ node: Node, _ path: String) -> HyperparameterValue? {
-        guard case .scalar(let s) = node else { r.problem(node, "\(path): expected a number, boolean or word, got \(r.describe(node))"); return nil }
+        guard case .scalar(let s) = node else {
+            r.problem(node, "\(path): expected a number, boolean or word, got \(r.describe(node))")
+            return nil
+        }
         if s.style == .plain, let d = Double(s.string.replacingOccurrences(of: "_", with: "")) { return .number(d) }
         if s.style == .plain, let b = Bool.fromYAML(s.string) { return .bool(b) }
         return .string(s.string)
@@ -158,7 +198,10 @@ public enum SpecParser {
     /// A hyperparameter mapping whose values may be lists (grid axes).
     static func parseAxes(_ r: SpecReader, _ node: Node?, _ path: String) -> [OptimizerEntry.GridAxis]? {
         guard let node else { return [] }
-        guard case .mapping(let mapping) = node else { r.problem(node, "\(path): expected a mapping of hyperparameters"); return nil }
+        guard case .mapping(let mapping) = node else {
+            r.problem(node, "\(path): expected a mapping of hyperparameters")
+            return nil
+        }
         var axes: [OptimizerEntry.GridAxis] = []
         for (key, value) in mapping {
             guard let name = key.scalar?.string else { continue }
@@ -166,7 +209,9 @@ public enum SpecParser {
             var values: [HyperparameterValue] = []
             if case .sequence(let items) = value {
                 if items.isEmpty { r.problem(value, "\(path).\(name): empty grid; give at least one value") }
-                for (i, item) in items.enumerated() { if let v = hyperparameter(r, item, "\(path).\(name)[\(i)]") { values.append(v) } }
+                for (i, item) in items.enumerated() {
+                    if let v = hyperparameter(r, item, "\(path).\(name)[\(i)]") { values.append(v) }
+                }
                 if Set(values).count != values.count { r.problem(value, "\(path).\(name): the grid repeats a value") }
             } else if let v = hyperparameter(r, value, "\(path).\(name)") {
                 values = [v]
@@ -181,15 +226,25 @@ public enum SpecParser {
         var entries: [OptimizerEntry] = []
         for (i, item) in items.enumerated() {
             let path = "optimizers[\(i)]"
-            guard let m = r.mapping(item, path, allowed: ["name", "label", "preset", "hyperparameters"], required: ["name"]) else { continue }
+            guard
+                let m = r.mapping(
+                    item, path, allowed: ["name", "label", "preset", "hyperparameters"], required: ["name"])
+            else { continue }
             let kinds = OptimizerKind.allCases.map(\.rawValue)
             let kind = r.word(m["name"], "\(path).name", among: kinds).flatMap(OptimizerKind.init(rawValue:))
             let label = m["label"].flatMap { r.string($0, "\(path).label") } ?? kind?.rawValue
             var preset: Preset?
-            if let p = m["preset"] { preset = r.word(p, "\(path).preset", among: Preset.allCases.map(\.rawValue)).flatMap(Preset.init(rawValue:)) }
-            guard let kind, let label, let axes = parseAxes(r, m["hyperparameters"], "\(path).hyperparameters") else { continue }
+            if let p = m["preset"] {
+                preset = r.word(p, "\(path).preset", among: Preset.allCases.map(\.rawValue)).flatMap(
+                    Preset.init(rawValue:))
+            }
+            guard let kind, let label, let axes = parseAxes(r, m["hyperparameters"], "\(path).hyperparameters") else {
+                continue
+            }
             if entries.contains(where: { $0.label == label }) {
-                r.problem(m["label"] ?? m["name"], "\(path): duplicate optimizer label '\(label)'; give each entry a distinct label")
+                r.problem(
+                    m["label"] ?? m["name"],
+                    "\(path): duplicate optimizer label '\(label)'; give each entry a distinct label")
             }
             let entry = OptimizerEntry(label: label, optimizer: kind, preset: preset, grid: axes)
             validateSettings(r, entry, node: m["hyperparameters"] ?? item, path: "\(path).hyperparameters")
@@ -202,12 +257,18 @@ public enum SpecParser {
     static func validateSettings(_ r: SpecReader, _ entry: OptimizerEntry, node: Node, path: String) {
         var reported = Set<String>()
         for setting in entry.settings() {
-            do { _ = try OptimizerConfiguration(name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue) }
-            catch let e as OptimizerConfiguration.Errors {
+            do {
+                _ = try OptimizerConfiguration(
+                    name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue)
+            } catch let e as OptimizerConfiguration.Errors {
                 for error in e.errors where !reported.contains(error.description) {
                     reported.insert(error.description)
                     var target = node
-                    if let field = error.field, case .mapping(let mapping) = node, let pair = mapping.first(where: { $0.key.scalar?.string == field }) { target = pair.key }
+                    if let field = error.field, case .mapping(let mapping) = node,
+                        let pair = mapping.first(where: { $0.key.scalar?.string == field })
+                    {
+                        target = pair.key
+                    }
                     r.problem(target, "\(path)\(error.field.map { ".\($0)" } ?? ""): \(error.message)")
                 }
             } catch {}
@@ -218,27 +279,42 @@ public enum SpecParser {
         var rule = SelectionRule(metric: "train_loss", lastFraction: 0.1)
         guard let m = r.mapping(node, "selection", allowed: ["metric", "last-fraction"]) else { return rule }
         if let n = m["metric"], let w = r.word(n, "selection.metric", among: metricNames) { rule.metric = w }
-        if let n = m["last-fraction"], let f = r.number(n, "selection.last-fraction", range: 0...1) { rule.lastFraction = f }
+        if let n = m["last-fraction"], let f = r.number(n, "selection.last-fraction", range: 0...1) {
+            rule.lastFraction = f
+        }
         return rule
     }
 
     static func parseScales(_ r: SpecReader, _ node: Node?, labels: [String]) -> [String: ScaleProfile] {
         var scales: [String: ScaleProfile] = [:]
         guard let node else { return scales }
-        guard case .mapping(let mapping) = node else { r.problem(node, "scales: expected a mapping of scale names to overrides"); return scales }
+        guard case .mapping(let mapping) = node else {
+            r.problem(node, "scales: expected a mapping of scale names to overrides")
+            return scales
+        }
         for (key, value) in mapping {
             guard let name = key.scalar?.string else { continue }
             let path = "scales.\(name)"
-            guard let m = r.mapping(value, path, allowed: ["epochs", "training-subset", "test-subset", "seeds", "grids", "optimizers"]) else { continue }
+            guard
+                let m = r.mapping(
+                    value, path, allowed: ["epochs", "training-subset", "test-subset", "seeds", "grids", "optimizers"])
+            else { continue }
             var profile = ScaleProfile()
             profile.epochs = m["epochs"].flatMap { r.integer($0, "\(path).epochs", minimum: 1) }
-            profile.trainingSubset = m["training-subset"].flatMap { r.integer($0, "\(path).training-subset", minimum: 1) }
+            profile.trainingSubset = m["training-subset"].flatMap {
+                r.integer($0, "\(path).training-subset", minimum: 1)
+            }
             profile.testSubset = m["test-subset"].flatMap { r.integer($0, "\(path).test-subset", minimum: 1) }
             profile.seeds = m["seeds"].flatMap { parseSeeds(r, $0, "\(path).seeds") }
             if let n = m["optimizers"], let items = r.list(n, "\(path).optimizers") {
                 profile.optimizers = items.enumerated().compactMap { i, item in
                     guard let label = r.string(item, "\(path).optimizers[\(i)]") else { return nil }
-                    if !labels.contains(label) { r.problem(item, "\(path).optimizers[\(i)]: no optimizer labelled '\(label)'" + Suggestion.hint(for: label, among: labels)) }
+                    if !labels.contains(label) {
+                        r.problem(
+                            item,
+                            "\(path).optimizers[\(i)]: no optimizer labelled '\(label)'"
+                                + Suggestion.hint(for: label, among: labels))
+                    }
                     return label
                 }
             }
@@ -246,10 +322,18 @@ public enum SpecParser {
                 if case .mapping(let grids) = n {
                     for (labelNode, axesNode) in grids {
                         guard let label = labelNode.scalar?.string else { continue }
-                        if !labels.contains(label) { r.problem(labelNode, "\(path).grids.\(label): no optimizer labelled '\(label)'" + Suggestion.hint(for: label, among: labels)); continue }
+                        if !labels.contains(label) {
+                            r.problem(
+                                labelNode,
+                                "\(path).grids.\(label): no optimizer labelled '\(label)'"
+                                    + Suggestion.hint(for: label, among: labels))
+                            continue
+                        }
                         if let axes = parseAxes(r, axesNode, "\(path).grids.\(label)") { profile.grids[label] = axes }
                     }
-                } else { r.problem(n, "\(path).grids: expected a mapping of optimizer labels to hyperparameter grids") }
+                } else {
+                    r.problem(n, "\(path).grids: expected a mapping of optimizer labels to hyperparameter grids")
+                }
             }
             scales[name] = profile
         }
@@ -259,23 +343,40 @@ public enum SpecParser {
     static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String]) -> [ClaimSpec] {
         guard let items = r.list(node, "claims", nonEmpty: false) else { return [] }
         var claims: [ClaimSpec] = []
-        let fields = ["id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance", "target", "axis", "range", "per"]
+        let fields = [
+            "id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance",
+            "target", "axis", "range", "per",
+        ]
         for (i, item) in items.enumerated() {
             let path = "claims[\(i)]"
             let atLeast = item.mapping?["relation"]?.string == ClaimSpec.Relation.atLeast.rawValue
-            guard let m = r.mapping(item, path, allowed: fields, required: atLeast ? ["id", "statement", "relation", "subject", "target"]
-                                                                              : ["id", "statement", "relation", "subject", "versus"]) else { continue }
+            guard
+                let m = r.mapping(
+                    item, path, allowed: fields,
+                    required: atLeast
+                        ? ["id", "statement", "relation", "subject", "target"]
+                        : ["id", "statement", "relation", "subject", "versus"])
+            else { continue }
             let id = r.string(m["id"], "\(path).id")
             let statement = r.string(m["statement"], "\(path).statement")
-            let relation = r.word(m["relation"], "\(path).relation", among: ClaimSpec.Relation.allCases.map(\.rawValue)).flatMap(ClaimSpec.Relation.init(rawValue:))
+            let relation = r.word(m["relation"], "\(path).relation", among: ClaimSpec.Relation.allCases.map(\.rawValue))
+                .flatMap(ClaimSpec.Relation.init(rawValue:))
             func label(_ node: Node?, _ p: String) -> String? {
                 guard let l = r.string(node, p) else { return nil }
-                if !labels.contains(l) { r.problem(node, "\(p): no optimizer labelled '\(l)'" + Suggestion.hint(for: l, among: labels)); return nil }
+                if !labels.contains(l) {
+                    r.problem(node, "\(p): no optimizer labelled '\(l)'" + Suggestion.hint(for: l, among: labels))
+                    return nil
+                }
                 return l
             }
             let subject = label(m["subject"], "\(path).subject")
             var versus: [String] = []
-            if atLeast, let node = m["versus"] { r.problem(node, "\(path).versus: an 'at-least' claim compares the subject with its target, not with other optimizers") }
+            if atLeast, let node = m["versus"] {
+                r.problem(
+                    node,
+                    "\(path).versus: an 'at-least' claim compares the subject with its target, not with other optimizers"
+                )
+            }
             if !atLeast, let list = r.list(m["versus"], "\(path).versus") {
                 versus = list.enumerated().compactMap { label($0.element, "\(path).versus[\($0.offset)]") }
             }
@@ -284,23 +385,39 @@ public enum SpecParser {
             let epochs = m["epochs"].flatMap { r.integer($0, "\(path).epochs", minimum: 1) }
             let tolerance = m["tolerance"].flatMap { r.number($0, "\(path).tolerance", range: 0...10) } ?? 0.05
             let target = m["target"].flatMap { r.number($0, "\(path).target") }
-            let axis = m["axis"].flatMap { r.word($0, "\(path).axis", among: ClaimSpec.Axis.allCases.map(\.rawValue)) }.flatMap(ClaimSpec.Axis.init(rawValue:))
+            let axis = m["axis"].flatMap { r.word($0, "\(path).axis", among: ClaimSpec.Axis.allCases.map(\.rawValue)) }
+                .flatMap(ClaimSpec.Axis.init(rawValue:))
             if m["axis"] != nil && relation != nil && relation != .faster {
                 r.problem(m["axis"], "\(path).axis: only a 'faster' claim has an axis")
             }
             var range: [Double]? = nil
             if let node = m["range"] {
-                let bounds = r.list(node, "\(path).range")?.enumerated().compactMap { r.number($0.element, "\(path).range[\($0.offset)]") }
-                if let bounds, bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] { range = bounds }
-                else if bounds != nil { r.problem(node, "\(path).range: expected [low, high] with 0 < low <= high") }
+                let bounds = r.list(node, "\(path).range")?.enumerated().compactMap {
+                    r.number($0.element, "\(path).range[\($0.offset)]")
+                }
+                if let bounds, bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] {
+                    range = bounds
+                } else if bounds != nil {
+                    r.problem(node, "\(path).range: expected [low, high] with 0 < low <= high")
+                }
             }
-            let per = m["per"].flatMap { r.word($0, "\(path).per", among: ClaimSpec.CostUnit.allCases.map(\.rawValue)) }.flatMap(ClaimSpec.CostUnit.init(rawValue:))
-            if m["per"] != nil && relation != nil && relation != .costRatio { r.problem(m["per"], "\(path).per: only a 'cost-ratio' claim has a cost unit") }
-            if relation == .costRatio && m["range"] == nil { r.problem(item, "\(path).range: a 'cost-ratio' claim needs range: [low, high]") }
-            if let id, claims.contains(where: { $0.id == id }) { r.problem(m["id"], "\(path).id: duplicate claim id '\(id)'") }
+            let per = m["per"].flatMap { r.word($0, "\(path).per", among: ClaimSpec.CostUnit.allCases.map(\.rawValue)) }
+                .flatMap(ClaimSpec.CostUnit.init(rawValue:))
+            if m["per"] != nil && relation != nil && relation != .costRatio {
+                r.problem(m["per"], "\(path).per: only a 'cost-ratio' claim has a cost unit")
+            }
+            if relation == .costRatio && m["range"] == nil {
+                r.problem(item, "\(path).range: a 'cost-ratio' claim needs range: [low, high]")
+            }
+            if let id, claims.contains(where: { $0.id == id }) {
+                r.problem(m["id"], "\(path).id: duplicate claim id '\(id)'")
+            }
             guard let id, let statement, let relation, let subject else { continue }
-            claims.append(ClaimSpec(id: id, statement: statement, relation: relation, subject: subject, versus: versus, metric: metric,
-                                    lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis, range: range, per: per))
+            claims.append(
+                ClaimSpec(
+                    id: id, statement: statement, relation: relation, subject: subject, versus: versus, metric: metric,
+                    lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis,
+                    range: range, per: per))
         }
         return claims
     }

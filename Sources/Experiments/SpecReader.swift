@@ -1,3 +1,4 @@
+import Optimizers
 import Yams
 
 /// Reads a YAML node tree, collecting every problem with its position instead of stopping at the
@@ -23,10 +24,16 @@ final class SpecReader {
         }
         var out: [String: Node] = [:]
         for (key, value) in mapping {
-            guard let name = key.scalar?.string else { problem(key, "\(path): field names must be strings"); continue }
+            guard let name = key.scalar?.string else {
+                problem(key, "\(path): field names must be strings")
+                continue
+            }
             let full = path.isEmpty ? name : "\(path).\(name)"
             if !allowed.contains(name) {
-                problem(key, "\(full): unknown field; expected one of \(allowed.joined(separator: ", "))" + Suggestion.hint(for: name, among: allowed))
+                problem(
+                    key,
+                    "\(full): unknown field; expected one of \(allowed.joined(separator: ", "))"
+                        + Suggestion.hint(for: name, among: allowed))
                 continue
             }
             if out[name] != nil { problem(key, "\(full): duplicate field") }
@@ -40,7 +47,9 @@ final class SpecReader {
 
     func string(_ node: Node?, _ path: String) -> String? {
         guard let node else { return nil }
-        guard case .scalar(let s) = node, !s.string.isEmpty, s.style != .plain || (Double(s.string) == nil && Bool.fromYAML(s.string) == nil) else {
+        guard case .scalar(let s) = node, !s.string.isEmpty,
+            s.style != .plain || (Double(s.string) == nil && Bool.fromYAML(s.string) == nil)
+        else {
             problem(node, "\(path): expected a string, got \(describe(node))")
             return nil
         }
@@ -50,20 +59,28 @@ final class SpecReader {
     func word(_ node: Node?, _ path: String, among options: [String]) -> String? {
         guard let value = string(node, path) else { return nil }
         guard options.contains(value) else {
-            problem(node, "\(path): '\(value)' is not one of \(options.joined(separator: ", "))" + Suggestion.hint(for: value, among: options))
+            problem(
+                node,
+                "\(path): '\(value)' is not one of \(options.joined(separator: ", "))"
+                    + Suggestion.hint(for: value, among: options))
             return nil
         }
         return value
     }
 
-    func number(_ node: Node?, _ path: String, range: ClosedRange<Double>? = nil, above lower: Double? = nil) -> Double? {
+    func number(_ node: Node?, _ path: String, range: ClosedRange<Double>? = nil, above lower: Double? = nil) -> Double?
+    {
         guard let node else { return nil }
-        guard case .scalar(let s) = node, s.style == .plain, let value = Double(s.string.replacingOccurrences(of: "_", with: "")), value.isFinite else {
+        guard case .scalar(let s) = node, s.style == .plain,
+            let value = Double(s.string.replacingOccurrences(of: "_", with: "")), value.isFinite
+        else {
             problem(node, "\(path): expected a number, got \(describe(node))")
             return nil
         }
         if let range, !range.contains(value) {
-            problem(node, "\(path): \(s.string) is out of range; expected a number in [\(range.lowerBound), \(range.upperBound)]")
+            problem(
+                node,
+                "\(path): \(s.string) is out of range; expected a number in [\(range.lowerBound), \(range.upperBound)]")
             return nil
         }
         if let lower, !(value > lower) {
@@ -75,7 +92,9 @@ final class SpecReader {
 
     func integer(_ node: Node?, _ path: String, minimum: Int = 0) -> Int? {
         guard let node else { return nil }
-        guard case .scalar(let s) = node, s.style == .plain, let value = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
+        guard case .scalar(let s) = node, s.style == .plain,
+            let value = Int(s.string.replacingOccurrences(of: "_", with: ""))
+        else {
             problem(node, "\(path): expected an integer, got \(describe(node))")
             return nil
         }
@@ -130,5 +149,3 @@ extension Bool {
         }
     }
 }
-
-import Optimizers

@@ -11,7 +11,9 @@ enum Activations {
     }
 
     /// dx = dy * mask * [y > 0], in place on dy, where y = mask * relu(x) is the stored output.
-    static func maskedBackward<T: NNScalar>(_ dy: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, mask: UnsafePointer<T>, count: Int) {
+    static func maskedBackward<T: NNScalar>(
+        _ dy: UnsafeMutablePointer<T>, output y: UnsafePointer<T>, mask: UnsafePointer<T>, count: Int
+    ) {
         T.maskedReLUBackward(dy, output: y, mask: mask, count: count)
     }
 

@@ -97,7 +97,8 @@ public enum BLASKernel {
         switch (variable, marker) {
         case let (value?, pinned?) where value == pinned: return "chosen for the \(family.rawValue) CPU family"
         case let (value?, _): return "set by \(environmentVariable)=\(value)"
-        default: return family.kernelSet == nil ? "OpenBLAS's own choice" : "chosen for the \(family.rawValue) CPU family"
+        default:
+            return family.kernelSet == nil ? "OpenBLAS's own choice" : "chosen for the \(family.rawValue) CPU family"
         }
     }
 

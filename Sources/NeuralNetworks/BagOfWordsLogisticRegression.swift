@@ -24,9 +24,13 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
     let logits: Buffer<T>
 
     /// `maxNonzeros`: the most nonzeros a batch may hold (sizes the dropout mask).
-    public init(features: Int, classes: Int = 2, inputDropout: Double = 0, l2: Double = 0, maxBatch: Int, maxNonzeros: Int) {
+    public init(
+        features: Int, classes: Int = 2, inputDropout: Double = 0, l2: Double = 0, maxBatch: Int, maxNonzeros: Int
+    ) {
         var layout = ParameterLayout()
-        weight = layout.add("linear.weight", shape: [features, classes], initialization: .glorotUniform, fanIn: features, fanOut: classes)
+        weight = layout.add(
+            "linear.weight", shape: [features, classes], initialization: .glorotUniform, fanIn: features,
+            fanOut: classes)
         bias = layout.add("linear.bias", shape: [classes], initialization: .zero)
         self.layout = layout
         self.features = features
@@ -58,14 +62,15 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
         for r in 0..<batch {
             let out = z + r * classes
             let range = rows.rowOffsets[r]..<rows.rowOffsets[r + 1]
-            if classes == 2 { // the IMDB case: accumulate in registers
+            if classes == 2 {  // the IMDB case: accumulate in registers
                 var z0 = b[0], z1 = b[1]
                 for k in range {
                     let v = input(rows, k, mask), wr = w + Int(rows.columns[k]) * 2
                     z0 += v * wr[0]
                     z1 += v * wr[1]
                 }
-                out[0] = z0; out[1] = z1
+                out[0] = z0
+                out[1] = z1
             } else {
                 for c in 0..<classes { out[c] = b[c] }
                 for k in range {
@@ -78,17 +83,22 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func trainingStep(parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
-                             batch: ModelBatch<T>, rng: inout Xoshiro256) -> StepLoss {
+    public func trainingStep(
+        parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
+        batch: ModelBatch<T>, rng: inout Xoshiro256
+    ) -> StepLoss {
         precondition(batch.count <= maxBatch, "batch larger than the model's workspace")
         let rows = batch.sparse!, n = batch.count
         let first = rows.rowOffsets[0], nonzeros = rows.rowOffsets[n] - first
-        precondition(nonzeros <= dropout.mask.capacity || !dropout.isActive, "batch has more nonzeros than the dropout mask holds")
+        precondition(
+            nonzeros <= dropout.mask.capacity || !dropout.isActive,
+            "batch has more nonzeros than the dropout mask holds")
         dropout.draw(count: nonzeros, rng: &rng)
         let mask: UnsafePointer<T>? = dropout.isActive ? UnsafePointer(dropout.mask.pointer) : nil
         forward(p, rows: rows, batch: n, mask: mask)
-        let dz = logits.pointer // the gradient overwrites the logits
-        let result = SoftmaxCrossEntropy.evaluate(logits.pointer, labels: batch.labels, batch: n, classes: classes, gradient: dz)
+        let dz = logits.pointer  // the gradient overwrites the logits
+        let result = SoftmaxCrossEntropy.evaluate(
+            logits.pointer, labels: batch.labels, batch: n, classes: classes, gradient: dz)
         g.update(repeating: 0, count: layout.count)
         let dw = g + weight.offset, db = g + bias.offset
         for r in 0..<n {
@@ -97,7 +107,12 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
             for k in rows.rowOffsets[r]..<rows.rowOffsets[r + 1] {
                 let v = input(rows, k, mask)
                 let gr = dw + Int(rows.columns[k]) * classes
-                if classes == 2 { gr[0] += v * d[0]; gr[1] += v * d[1] } else { for c in 0..<classes { gr[c] += v * d[c] } }
+                if classes == 2 {
+                    gr[0] += v * d[0]
+                    gr[1] += v * d[1]
+                } else {
+                    for c in 0..<classes { gr[c] += v * d[c] }
+                }
             }
         }
         return StepLoss(loss: result.meanLoss, penalty: penalty.apply(parameters: p, gradients: g))
@@ -107,7 +122,8 @@ public final class BagOfWordsLogisticRegression<T: NNScalar>: Model {
     @_specialize(where T == Double)
     public func evaluate(parameters p: UnsafePointer<T>, batch: ModelBatch<T>) -> Evaluation {
         forward(p, rows: batch.sparse!, batch: batch.count, mask: nil)
-        return SoftmaxCrossEntropy.evaluate(logits.pointer, labels: batch.labels, batch: batch.count, classes: classes, gradient: nil)
+        return SoftmaxCrossEntropy.evaluate(
+            logits.pointer, labels: batch.labels, batch: batch.count, classes: classes, gradient: nil)
     }
 
     public func penalty(parameters p: UnsafePointer<T>) -> Double { penalty.value(parameters: p) }

@@ -8,7 +8,8 @@ public final class Buffer<T: NNScalar>: @unchecked Sendable {
         self.capacity = capacity
         pointer = .allocate(capacity: max(capacity, 1))
         // All-zero bits are 0.0 for IEEE floats; a memset is far faster than an element-wise loop.
-        UnsafeMutableRawPointer(pointer).initializeMemory(as: UInt8.self, repeating: 0, count: max(capacity, 1) * MemoryLayout<T>.stride)
+        UnsafeMutableRawPointer(pointer).initializeMemory(
+            as: UInt8.self, repeating: 0, count: max(capacity, 1) * MemoryLayout<T>.stride)
     }
 
     deinit { pointer.deallocate() }

@@ -27,16 +27,20 @@ extension NNScalar {
     }
 
     /// col[(n, y, x), (ky, kx, c)] = x[n, y + ky - pad, x + kx - pad, c] (0 outside the image).
-    public static func elementwiseIm2col(_ x: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels c: Int,
-                                         kernel: Int, into col: UnsafeMutablePointer<Self>) {
+    public static func elementwiseIm2col(
+        _ x: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels c: Int,
+        kernel: Int, into col: UnsafeMutablePointer<Self>
+    ) {
         forEachPatchEntry(images: images, height: height, width: width, kernel: kernel) { entry, pixel in
             for j in 0..<c { col[entry * c + j] = pixel.map { x[$0 * c + j] } ?? 0 }
         }
     }
 
     /// dx += the adjoint of im2col: each column entry added onto its pixel, by output pixel, then ky, kx.
-    public static func elementwiseCol2imAdd(_ dcol: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels c: Int,
-                                            kernel: Int, into dx: UnsafeMutablePointer<Self>) {
+    public static func elementwiseCol2imAdd(
+        _ dcol: UnsafePointer<Self>, images: Int, height: Int, width: Int, channels c: Int,
+        kernel: Int, into dx: UnsafeMutablePointer<Self>
+    ) {
         forEachPatchEntry(images: images, height: height, width: width, kernel: kernel) { entry, pixel in
             guard let pixel else { return }
             for j in 0..<c { dx[pixel * c + j] += dcol[entry * c + j] }
@@ -45,9 +49,11 @@ extension NNScalar {
 
     /// Max pooling over `window` x `window` windows clipped to the image; `argmax` receives the index
     /// (into x) of each output's first maximum in row-major window order.
-    public static func elementwiseMaxPool(_ x: UnsafePointer<Self>, batch: Int, height: Int, width: Int, channels c: Int,
-                                          window: Int, stride: Int, padding: Int,
-                                          into output: UnsafeMutablePointer<Self>, argmax: UnsafeMutablePointer<Int32>) {
+    public static func elementwiseMaxPool(
+        _ x: UnsafePointer<Self>, batch: Int, height: Int, width: Int, channels c: Int,
+        window: Int, stride: Int, padding: Int,
+        into output: UnsafeMutablePointer<Self>, argmax: UnsafeMutablePointer<Int32>
+    ) {
         let oh = (height + 2 * padding - window) / stride + 1, ow = (width + 2 * padding - window) / stride + 1
         for n in 0..<batch {
             let image = n * height * width * c
@@ -62,7 +68,10 @@ extension NNScalar {
                         for iy in y0..<y1 {
                             for ix in xa..<xb {
                                 let i = image + (iy * width + ix) * c + ch
-                                if x[i] > value { value = x[i]; best = i }
+                                if x[i] > value {
+                                    value = x[i]
+                                    best = i
+                                }
                             }
                         }
                         output[o + ch] = value
@@ -74,7 +83,9 @@ extension NNScalar {
     }
 
     /// y = max(y + b, 0), row by row.
-    public static func elementwiseAddBiasReLU(_ y: UnsafeMutablePointer<Self>, bias b: UnsafePointer<Self>, rows: Int, columns: Int) {
+    public static func elementwiseAddBiasReLU(
+        _ y: UnsafeMutablePointer<Self>, bias b: UnsafePointer<Self>, rows: Int, columns: Int
+    ) {
         for r in 0..<rows {
             let o = y + r * columns
             for j in 0..<columns { o[j] = Swift.max(o[j] + b[j], 0) }
@@ -82,8 +93,10 @@ extension NNScalar {
     }
 
     /// dy = dy where y > 0, else 0; biasGradient = the column sums of the result, rows in order.
-    public static func elementwiseReLUBackwardWithBiasGradient(_ dy: UnsafeMutablePointer<Self>, output y: UnsafePointer<Self>,
-                                                               biasGradient db: UnsafeMutablePointer<Self>, rows: Int, columns: Int) {
+    public static func elementwiseReLUBackwardWithBiasGradient(
+        _ dy: UnsafeMutablePointer<Self>, output y: UnsafePointer<Self>,
+        biasGradient db: UnsafeMutablePointer<Self>, rows: Int, columns: Int
+    ) {
         db.update(repeating: 0, count: columns)
         for r in 0..<rows {
             let d = dy + r * columns, o = y + r * columns

@@ -41,9 +41,12 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
 
     /// `chunk`: images per im2col product in every layer (tests); nil sizes each layer's chunks to
     /// `columnBudgetBytes`.
-    public init(inputChannels: Int = 3, height: Int = 32, width: Int = 32, channels: [Int] = [64, 64, 128], fullyConnected: Int = 1000,
-                classes: Int = 10, inputDropout: Double = 0, fullyConnectedDropout: Double = 0, l2: Double = 0, maxBatch: Int,
-                chunk: Int? = nil) {
+    public init(
+        inputChannels: Int = 3, height: Int = 32, width: Int = 32, channels: [Int] = [64, 64, 128],
+        fullyConnected: Int = 1000,
+        classes: Int = 10, inputDropout: Double = 0, fullyConnectedDropout: Double = 0, l2: Double = 0, maxBatch: Int,
+        chunk: Int? = nil
+    ) {
         var layout = ParameterLayout()
         var convolutions: [Conv2D<T>] = [], pools: [MaxPool<T>] = []
         var (h, w, c) = (height, width, inputChannels)
@@ -51,8 +54,10 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
             let kernel = 5
             let columnBytesPerImage = h * w * kernel * kernel * c * MemoryLayout<T>.stride
             let images = chunk ?? Swift.max(1, Self.columnBudgetBytes / columnBytesPerImage)
-            convolutions.append(Conv2D("conv\(s + 1)", height: h, width: w, inputChannels: c, outputChannels: k, kernel: kernel,
-                                       chunk: Swift.min(images, maxBatch), layout: &layout))
+            convolutions.append(
+                Conv2D(
+                    "conv\(s + 1)", height: h, width: w, inputChannels: c, outputChannels: k, kernel: kernel,
+                    chunk: Swift.min(images, maxBatch), layout: &layout))
             let pool = MaxPool<T>(height: h, width: w, channels: k)
             pools.append(pool)
             (h, w, c) = (pool.outputHeight, pool.outputWidth, k)
@@ -62,7 +67,9 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
         output = Dense("fc2", inputs: fullyConnected, outputs: classes, initialization: .glorotUniform, layout: &layout)
         self.layout = layout
         self.maxBatch = maxBatch
-        self.inputChannels = inputChannels; self.height = height; self.width = width
+        self.inputChannels = inputChannels
+        self.height = height
+        self.width = width
         self.convolutions = convolutions
         self.pools = pools
         self.classes = classes
@@ -74,7 +81,8 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
         pooled = pools.map { Buffer(maxBatch * $0.outputsPerImage) }
         argmax = pools.map {
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: maxBatch * $0.outputsPerImage)
-            UnsafeMutableRawPointer(p).initializeMemory(as: UInt8.self, repeating: 0, count: maxBatch * $0.outputsPerImage * 4)
+            UnsafeMutableRawPointer(p).initializeMemory(
+                as: UInt8.self, repeating: 0, count: maxBatch * $0.outputsPerImage * 4)
             return p
         }
         hidden = Buffer(maxBatch * fullyConnected)
@@ -108,7 +116,9 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
 
     func forward(_ p: UnsafePointer<T>, _ x: UnsafePointer<T>, batch: Int, rng: UnsafeMutablePointer<Xoshiro256>?) {
         loadInput(x, batch: batch)
-        if let rng { inputDropout.apply(input.pointer, count: batch * height * width * inputChannels, rng: &rng.pointee) }
+        if let rng {
+            inputDropout.apply(input.pointer, count: batch * height * width * inputChannels, rng: &rng.pointee)
+        }
         var a = UnsafePointer(input.pointer)
         for s in convolutions.indices {
             convolutions[s].forward(a, batch: batch, parameters: p, output: convOutputs[s].pointer, col: col.pointer)
@@ -126,28 +136,36 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func trainingStep(parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
-                             batch: ModelBatch<T>, rng: inout Xoshiro256) -> StepLoss {
+    public func trainingStep(
+        parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
+        batch: ModelBatch<T>, rng: inout Xoshiro256
+    ) -> StepLoss {
         precondition(batch.count <= maxBatch, "batch larger than the model's workspace")
         let n = batch.count
         withUnsafeMutablePointer(to: &rng) { forward(p, batch.dense!, batch: n, rng: $0) }
         let dz = logits.pointer
-        let result = SoftmaxCrossEntropy.evaluate(logits.pointer, labels: batch.labels, batch: n, classes: classes, gradient: dz)
+        let result = SoftmaxCrossEntropy.evaluate(
+            logits.pointer, labels: batch.labels, batch: n, classes: classes, gradient: dz)
         let dh = hiddenGradient.pointer
         output.backward(hidden.pointer, outputGradient: dz, batch: n, parameters: p, gradients: g, inputGradient: dh)
         if fullyDropout.isActive {
-            Activations.maskedBackward(dh, output: hidden.pointer, mask: fullyDropout.mask.pointer, count: n * fully.outputs)
+            Activations.maskedBackward(
+                dh, output: hidden.pointer, mask: fullyDropout.mask.pointer, count: n * fully.outputs)
         } else {
             Activations.reluBackward(dh, output: hidden.pointer, count: n * fully.outputs)
         }
         let last = convolutions.count - 1
-        fully.backward(pooled[last].pointer, outputGradient: dh, batch: n, parameters: p, gradients: g, inputGradient: pooledGradients[last].pointer)
+        fully.backward(
+            pooled[last].pointer, outputGradient: dh, batch: n, parameters: p, gradients: g,
+            inputGradient: pooledGradients[last].pointer)
         for s in stride(from: last, through: 0, by: -1) {
-            pools[s].backward(pooledGradients[s].pointer, batch: n, argmax: argmax[s], inputGradient: convGradients[s].pointer)
+            pools[s].backward(
+                pooledGradients[s].pointer, batch: n, argmax: argmax[s], inputGradient: convGradients[s].pointer)
             let x = s == 0 ? UnsafePointer(input.pointer) : UnsafePointer(pooled[s - 1].pointer)
             let dx: UnsafeMutablePointer<T>? = s == 0 ? nil : pooledGradients[s - 1].pointer
-            convolutions[s].backward(x, output: convOutputs[s].pointer, outputGradient: convGradients[s].pointer, batch: n,
-                                     parameters: p, gradients: g, inputGradient: dx, col: col.pointer)
+            convolutions[s].backward(
+                x, output: convOutputs[s].pointer, outputGradient: convGradients[s].pointer, batch: n,
+                parameters: p, gradients: g, inputGradient: dx, col: col.pointer)
         }
         return StepLoss(loss: result.meanLoss, penalty: penalty.apply(parameters: p, gradients: g))
     }
@@ -157,7 +175,8 @@ public final class ConvolutionalNetwork<T: NNScalar>: Model {
     public func evaluate(parameters p: UnsafePointer<T>, batch: ModelBatch<T>) -> Evaluation {
         precondition(batch.count <= maxBatch, "batch larger than the model's workspace")
         forward(p, batch.dense!, batch: batch.count, rng: nil)
-        return SoftmaxCrossEntropy.evaluate(logits.pointer, labels: batch.labels, batch: batch.count, classes: classes, gradient: nil)
+        return SoftmaxCrossEntropy.evaluate(
+            logits.pointer, labels: batch.labels, batch: batch.count, classes: classes, gradient: nil)
     }
 
     public func penalty(parameters p: UnsafePointer<T>) -> Double { penalty.value(parameters: p) }

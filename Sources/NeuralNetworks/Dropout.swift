@@ -27,7 +27,7 @@ struct Dropout<T: NNScalar> {
         // time): u + (2^32 - threshold) carries into bit 32 exactly when u >= threshold.
         let offset = (UInt64(1) << 32) - UInt64(threshold)
         @inline(__always) func kept(_ u: UInt64) -> T { T((u & 0xFFFF_FFFF &+ offset) >> 32) * keep }
-        var generator = rng // a local copy stays in registers; written back below
+        var generator = rng  // a local copy stays in registers; written back below
         var i = 0
         while i + 1 < count {
             let r = generator.next()

@@ -29,8 +29,10 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
         var layers: [Dense<T>] = []
         for l in 0..<(sizes.count - 1) {
             let hidden = l < sizes.count - 2
-            layers.append(Dense("layer\(l + 1)", inputs: sizes[l], outputs: sizes[l + 1],
-                                initialization: hidden ? .heNormal : .glorotUniform, layout: &layout))
+            layers.append(
+                Dense(
+                    "layer\(l + 1)", inputs: sizes[l], outputs: sizes[l + 1],
+                    initialization: hidden ? .heNormal : .glorotUniform, layout: &layout))
         }
         self.layout = layout
         self.layers = layers
@@ -57,7 +59,9 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
     /// Forward pass to the logits (in activations.last); dropout only when `rng` is given. Returns the
     /// first layer's input: the dropped-out copy in activations[0], or the batch itself.
     @discardableResult
-    func forward(_ p: UnsafePointer<T>, input x: UnsafePointer<T>, batch: Int, rng: UnsafeMutablePointer<Xoshiro256>?) -> UnsafePointer<T> {
+    func forward(
+        _ p: UnsafePointer<T>, input x: UnsafePointer<T>, batch: Int, rng: UnsafeMutablePointer<Xoshiro256>?
+    ) -> UnsafePointer<T> {
         var input = x
         if let rng, inputDropout.isActive {
             let h0 = activations[0].pointer
@@ -72,32 +76,41 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
                 hiddenDropout[l].draw(count: batch * sizes[l + 1], rng: &rng.pointee)
                 mask = UnsafePointer(hiddenDropout[l].mask.pointer)
             }
-            layer.forward(l == 0 ? input : UnsafePointer(activations[l].pointer), batch: batch, parameters: p, output: activations[l + 1].pointer,
-                          relu: hidden, dropoutMask: mask)
+            layer.forward(
+                l == 0 ? input : UnsafePointer(activations[l].pointer), batch: batch, parameters: p,
+                output: activations[l + 1].pointer,
+                relu: hidden, dropoutMask: mask)
         }
         return input
     }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func trainingStep(parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
-                             batch: ModelBatch<T>, rng: inout Xoshiro256) -> StepLoss {
+    public func trainingStep(
+        parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
+        batch: ModelBatch<T>, rng: inout Xoshiro256
+    ) -> StepLoss {
         precondition(batch.count <= maxBatch, "batch larger than the model's workspace")
         let n = batch.count
         let input = withUnsafeMutablePointer(to: &rng) { forward(p, input: batch.dense!, batch: n, rng: $0) }
         let L = layers.count
         let dz = gradientBuffers[L].pointer
-        let result = SoftmaxCrossEntropy.evaluate(activations[L].pointer, labels: batch.labels, batch: n,
-                                                  classes: sizes[L], gradient: dz)
+        let result = SoftmaxCrossEntropy.evaluate(
+            activations[L].pointer, labels: batch.labels, batch: n,
+            classes: sizes[L], gradient: dz)
         for l in stride(from: L - 1, through: 0, by: -1) {
             let dy = gradientBuffers[l + 1].pointer
             let dx: UnsafeMutablePointer<T>? = l > 0 ? gradientBuffers[l].pointer : nil
-            layers[l].backward(l == 0 ? input : UnsafePointer(activations[l].pointer), outputGradient: dy, batch: n, parameters: p, gradients: g, inputGradient: dx)
+            layers[l].backward(
+                l == 0 ? input : UnsafePointer(activations[l].pointer), outputGradient: dy, batch: n, parameters: p,
+                gradients: g, inputGradient: dx)
             if let dx {
                 // Through the ReLU and dropout that produced activations[l]: since the stored output is
                 // mask * relu(.), it is positive exactly where both pass, and then the factor is the mask.
                 if hiddenDropout[l - 1].isActive {
-                    Activations.maskedBackward(dx, output: activations[l].pointer, mask: hiddenDropout[l - 1].mask.pointer, count: n * sizes[l])
+                    Activations.maskedBackward(
+                        dx, output: activations[l].pointer, mask: hiddenDropout[l - 1].mask.pointer, count: n * sizes[l]
+                    )
                 } else {
                     Activations.reluBackward(dx, output: activations[l].pointer, count: n * sizes[l])
                 }
@@ -112,8 +125,9 @@ public final class FeedForwardNetwork<T: NNScalar>: Model {
     public func evaluate(parameters p: UnsafePointer<T>, batch: ModelBatch<T>) -> Evaluation {
         precondition(batch.count <= maxBatch, "batch larger than the model's workspace")
         forward(p, input: batch.dense!, batch: batch.count, rng: nil)
-        return SoftmaxCrossEntropy.evaluate(activations[layers.count].pointer, labels: batch.labels, batch: batch.count,
-                                            classes: sizes.last!, gradient: nil)
+        return SoftmaxCrossEntropy.evaluate(
+            activations[layers.count].pointer, labels: batch.labels, batch: batch.count,
+            classes: sizes.last!, gradient: nil)
     }
 
     public func penalty(parameters p: UnsafePointer<T>) -> Double { penalty.value(parameters: p) }

@@ -15,7 +15,10 @@ public enum Initialization: String, Sendable, CaseIterable, Codable {
     case zero = "zero-bias"
 
     /// Fills `view` of `parameters` under `scheme` (which overrides the view's own unless `modelDefault`).
-    static func fill<T: NNScalar>(_ parameters: UnsafeMutablePointer<T>, view: ParameterView, override scheme: Initialization, rng: inout Xoshiro256) {
+    static func fill<T: NNScalar>(
+        _ parameters: UnsafeMutablePointer<T>, view: ParameterView, override scheme: Initialization,
+        rng: inout Xoshiro256
+    ) {
         let p = parameters + view.offset
         var effective = view.initialization
         if view.initialization != .zero && scheme != .modelDefault { effective = scheme }

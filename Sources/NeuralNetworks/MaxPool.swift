@@ -9,13 +9,19 @@ struct MaxPool<T: NNScalar> {
     var outputWidth: Int { (width + 2 * padding - size) / stride + 1 }
     var outputsPerImage: Int { outputHeight * outputWidth * channels }
 
-    func forward(_ x: UnsafePointer<T>, batch: Int, output: UnsafeMutablePointer<T>, argmax: UnsafeMutablePointer<Int32>) {
-        T.maxPool(x, batch: batch, height: height, width: width, channels: channels, window: size, stride: stride, padding: padding,
-                  into: output, argmax: argmax)
+    func forward(
+        _ x: UnsafePointer<T>, batch: Int, output: UnsafeMutablePointer<T>, argmax: UnsafeMutablePointer<Int32>
+    ) {
+        T.maxPool(
+            x, batch: batch, height: height, width: width, channels: channels, window: size, stride: stride,
+            padding: padding,
+            into: output, argmax: argmax)
     }
 
     /// dx (zeroed here) receives each output gradient at its recorded winner.
-    func backward(_ dy: UnsafePointer<T>, batch: Int, argmax: UnsafePointer<Int32>, inputGradient dx: UnsafeMutablePointer<T>) {
+    func backward(
+        _ dy: UnsafePointer<T>, batch: Int, argmax: UnsafePointer<Int32>, inputGradient dx: UnsafeMutablePointer<T>
+    ) {
         dx.update(repeating: 0, count: batch * height * width * channels)
         for i in 0..<(batch * outputsPerImage) { dx[Int(argmax[i])] += dy[i] }
     }

@@ -17,8 +17,10 @@ public protocol Model<Scalar>: AnyObject {
     func trainingFLOPs(batch: Int) -> Double
 
     func initialize(parameters: UnsafeMutablePointer<Scalar>, scheme: Initialization, rng: inout Xoshiro256)
-    func trainingStep(parameters: UnsafePointer<Scalar>, gradients: UnsafeMutablePointer<Scalar>,
-                      batch: ModelBatch<Scalar>, rng: inout Xoshiro256) -> StepLoss
+    func trainingStep(
+        parameters: UnsafePointer<Scalar>, gradients: UnsafeMutablePointer<Scalar>,
+        batch: ModelBatch<Scalar>, rng: inout Xoshiro256
+    ) -> StepLoss
     func evaluate(parameters: UnsafePointer<Scalar>, batch: ModelBatch<Scalar>) -> Evaluation
     /// The regularization term of the objective at `parameters` ((lambda/2) ||W||^2; 0 without L2).
     func penalty(parameters: UnsafePointer<Scalar>) -> Double

@@ -23,8 +23,11 @@ public struct ParameterLayout: Sendable, Equatable {
 
     /// Appends a view and returns it.
     @discardableResult
-    public mutating func add(_ name: String, shape: [Int], initialization: Initialization, fanIn: Int = 1, fanOut: Int = 1) -> ParameterView {
-        let view = ParameterView(name: name, offset: count, shape: shape, initialization: initialization, fanIn: fanIn, fanOut: fanOut)
+    public mutating func add(
+        _ name: String, shape: [Int], initialization: Initialization, fanIn: Int = 1, fanOut: Int = 1
+    ) -> ParameterView {
+        let view = ParameterView(
+            name: name, offset: count, shape: shape, initialization: initialization, fanIn: fanIn, fanOut: fanOut)
         views.append(view)
         count += view.count
         return view

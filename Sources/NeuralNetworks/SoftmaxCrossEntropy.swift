@@ -5,8 +5,10 @@
 enum SoftmaxCrossEntropy {
     /// Returns the summed loss and correct count (argmax, first maximum on ties); writes the
     /// gradient of the mean loss into `gradient` when given (it may alias `logits`).
-    static func evaluate<T: NNScalar>(_ logits: UnsafeMutablePointer<T>, labels: UnsafePointer<Int32>, batch: Int, classes: Int,
-                                      gradient: UnsafeMutablePointer<T>?) -> Evaluation {
+    static func evaluate<T: NNScalar>(
+        _ logits: UnsafeMutablePointer<T>, labels: UnsafePointer<Int32>, batch: Int, classes: Int,
+        gradient: UnsafeMutablePointer<T>?
+    ) -> Evaluation {
         var result = Evaluation()
         result.count = batch
         let scale = T(1) / T(batch)

@@ -31,15 +31,26 @@ public final class VariationalAutoencoder<T: NNScalar>: Model {
         output = Dense("output", inputs: hidden, outputs: inputs, initialization: .glorotUniform, layout: &layout)
         self.layout = layout
         self.maxBatch = maxBatch
-        self.inputs = inputs; hiddenUnits = hidden; self.latent = latent
-        h1Pre = Buffer(maxBatch * hidden); h1 = Buffer(maxBatch * hidden)
-        stats = Buffer(maxBatch * 2 * latent); noise = Buffer(maxBatch * latent); z = Buffer(maxBatch * latent)
-        h2Pre = Buffer(maxBatch * hidden); h2 = Buffer(maxBatch * hidden); logits = Buffer(maxBatch * inputs)
-        dh = Buffer(maxBatch * max(hidden, inputs)); dStats = Buffer(maxBatch * 2 * latent); dz = Buffer(maxBatch * latent)
+        self.inputs = inputs
+        hiddenUnits = hidden
+        self.latent = latent
+        h1Pre = Buffer(maxBatch * hidden)
+        h1 = Buffer(maxBatch * hidden)
+        stats = Buffer(maxBatch * 2 * latent)
+        noise = Buffer(maxBatch * latent)
+        z = Buffer(maxBatch * latent)
+        h2Pre = Buffer(maxBatch * hidden)
+        h2 = Buffer(maxBatch * hidden)
+        logits = Buffer(maxBatch * inputs)
+        dh = Buffer(maxBatch * max(hidden, inputs))
+        dStats = Buffer(maxBatch * 2 * latent)
+        dz = Buffer(maxBatch * latent)
     }
 
     public func trainingFLOPs(batch: Int) -> Double {
-        Double(batch) * (2 * encoder.flopsPerExample + 3 * head.flopsPerExample + 3 * decoder.flopsPerExample + 3 * output.flopsPerExample)
+        Double(batch)
+            * (2 * encoder.flopsPerExample + 3 * head.flopsPerExample + 3 * decoder.flopsPerExample + 3
+                * output.flopsPerExample)
     }
 
     public func initialize(parameters: UnsafeMutablePointer<T>, scheme: Initialization, rng: inout Xoshiro256) {
@@ -67,15 +78,18 @@ public final class VariationalAutoencoder<T: NNScalar>: Model {
         output.forward(h2.pointer, batch: n, parameters: p, output: logits.pointer)
         var reconstruction = 0.0
         for r in 0..<n {
-            reconstruction += T.crossEntropyWithLogitsSum(logits.pointer + r * inputs, targets: x + r * inputs, count: inputs)
+            reconstruction += T.crossEntropyWithLogitsSum(
+                logits.pointer + r * inputs, targets: x + r * inputs, count: inputs)
         }
         return reconstruction + kl
     }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func trainingStep(parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
-                             batch: ModelBatch<T>, rng: inout Xoshiro256) -> StepLoss {
+    public func trainingStep(
+        parameters p: UnsafePointer<T>, gradients g: UnsafeMutablePointer<T>,
+        batch: ModelBatch<T>, rng: inout Xoshiro256
+    ) -> StepLoss {
         precondition(batch.count <= maxBatch, "batch larger than the model's workspace")
         let n = batch.count, k = latent, x = batch.dense!
         let total = forward(p, x, batch: n, rng: &rng)
@@ -83,9 +97,11 @@ public final class VariationalAutoencoder<T: NNScalar>: Model {
         // d/dlogits of the mean BCE: (sigmoid(l) - x) / n, written over the logits.
         let dl = logits.pointer
         T.crossEntropyWithLogitsGradient(dl, targets: x, scale: scale, count: n * inputs)
-        output.backward(h2.pointer, outputGradient: dl, batch: n, parameters: p, gradients: g, inputGradient: dh.pointer)
+        output.backward(
+            h2.pointer, outputGradient: dl, batch: n, parameters: p, gradients: g, inputGradient: dh.pointer)
         Activations.softplusBackward(dh.pointer, input: h2Pre.pointer, count: n * hiddenUnits)
-        decoder.backward(z.pointer, outputGradient: dh.pointer, batch: n, parameters: p, gradients: g, inputGradient: dz.pointer)
+        decoder.backward(
+            z.pointer, outputGradient: dh.pointer, batch: n, parameters: p, gradients: g, inputGradient: dz.pointer)
         for r in 0..<n {
             let s = stats.pointer + r * 2 * k, ds = dStats.pointer + r * 2 * k
             let e = noise.pointer + r * k, dzr = dz.pointer + r * k
@@ -95,7 +111,9 @@ public final class VariationalAutoencoder<T: NNScalar>: Model {
                 ds[k + j] = dzr[j] * e[j] * sigma / 2 + (sigma * sigma - 1) / 2 * scale
             }
         }
-        head.backward(h1.pointer, outputGradient: dStats.pointer, batch: n, parameters: p, gradients: g, inputGradient: dh.pointer)
+        head.backward(
+            h1.pointer, outputGradient: dStats.pointer, batch: n, parameters: p, gradients: g, inputGradient: dh.pointer
+        )
         Activations.softplusBackward(dh.pointer, input: h1Pre.pointer, count: n * hiddenUnits)
         encoder.backward(x, outputGradient: dh.pointer, batch: n, parameters: p, gradients: g, inputGradient: nil)
         return StepLoss(loss: total / Double(n), penalty: 0)

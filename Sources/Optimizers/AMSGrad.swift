@@ -14,15 +14,21 @@ public final class AMSGradRule<Scalar: BinaryFloatingPoint>: UpdateRule {
     let beta1: Double, beta2: Double, epsilon: Double
 
     public init(count: Int, beta1: Double, beta2: Double, epsilon: Double) {
-        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
-        buffers = [StateBuffer(name: "exp_avg", count: count), StateBuffer(name: "exp_avg_sq", count: count),
-                   StateBuffer(name: "max_exp_avg_sq", count: count)]
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        buffers = [
+            StateBuffer(name: "exp_avg", count: count), StateBuffer(name: "exp_avg_sq", count: count),
+            StateBuffer(name: "max_exp_avg_sq", count: count),
+        ]
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func update(parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
-                       learningRate lr: Double, step t: Int, count n: Int) {
+    public func update(
+        parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
+        learningRate lr: Double, step t: Int, count n: Int
+    ) {
         let m = buffers[0].pointer, v = buffers[1].pointer, vmax = buffers[2].pointer
         let bc1 = 1 - pow(beta1, Double(t)), bc2 = 1 - pow(beta2, Double(t))
         let a1 = Scalar(beta1), c1 = Scalar(1 - beta1), a2 = Scalar(beta2), c2 = Scalar(1 - beta2)
@@ -32,7 +38,9 @@ public final class AMSGradRule<Scalar: BinaryFloatingPoint>: UpdateRule {
             let mi = a1 * m[i] + c1 * gi
             let vi = a2 * v[i] + c2 * gi * gi
             let wi = Swift.max(vmax[i], vi)
-            m[i] = mi; v[i] = vi; vmax[i] = wi
+            m[i] = mi
+            v[i] = vi
+            vmax[i] = wi
             p[i] -= step * mi / (wi.squareRoot() * scale + eps)
         }
     }

@@ -16,15 +16,19 @@ public final class AdaMaxRule<Scalar: BinaryFloatingPoint>: UpdateRule {
     let epsilonInside: Bool
 
     public init(count: Int, beta1: Double, beta2: Double, epsilon: Double, epsilonInside: Bool) {
-        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
         self.epsilonInside = epsilonInside
         buffers = [StateBuffer(name: "exp_avg", count: count), StateBuffer(name: "exp_inf", count: count)]
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func update(parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
-                       learningRate lr: Double, step t: Int, count n: Int) {
+    public func update(
+        parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
+        learningRate lr: Double, step t: Int, count n: Int
+    ) {
         let m = buffers[0].pointer, u = buffers[1].pointer
         let a1 = Scalar(beta1), c1 = Scalar(1 - beta1), a2 = Scalar(beta2)
         let step = Scalar(lr / (1 - pow(beta1, Double(t)))), eps = Scalar(epsilon)
@@ -33,7 +37,8 @@ public final class AdaMaxRule<Scalar: BinaryFloatingPoint>: UpdateRule {
             let gi = g[i]
             let mi = a1 * m[i] + c1 * gi
             let ui = Swift.max(a2 * u[i], gi.magnitude + inside)
-            m[i] = mi; u[i] = ui
+            m[i] = mi
+            u[i] = ui
             p[i] -= step * mi / (ui + outside)
         }
     }

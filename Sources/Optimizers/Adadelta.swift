@@ -20,8 +20,10 @@ public final class AdadeltaRule<Scalar: BinaryFloatingPoint>: UpdateRule {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func update(parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
-                       learningRate: Double, step t: Int, count n: Int) {
+    public func update(
+        parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
+        learningRate: Double, step t: Int, count n: Int
+    ) {
         let s = buffers[0].pointer, u = buffers[1].pointer
         let lr = Scalar(learningRate), eps = Scalar(epsilon)
         let decay = Scalar(rho), gain = Scalar(1 - rho)

@@ -37,10 +37,14 @@ public final class AdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
     /// For the unscaled AdamW decay, the schedule whose multiplier eta_t scales it; nil = lr-scaled.
     let unscaledDecaySchedule: LearningRateSchedule?
 
-    public init(count: Int, beta1: Double, beta2: Double, epsilon: Double, epsilonMode: EpsilonMode = .paper,
-                biasCorrection: Bool = true, beta1Decay: Double = 1, weightDecay: Double = 0,
-                unscaledDecaySchedule: LearningRateSchedule? = nil) {
-        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+    public init(
+        count: Int, beta1: Double, beta2: Double, epsilon: Double, epsilonMode: EpsilonMode = .paper,
+        biasCorrection: Bool = true, beta1Decay: Double = 1, weightDecay: Double = 0,
+        unscaledDecaySchedule: LearningRateSchedule? = nil
+    ) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
         self.epsilonMode = epsilonMode
         self.biasCorrection = biasCorrection
         self.beta1Decay = beta1Decay
@@ -51,8 +55,10 @@ public final class AdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func update(parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
-                       learningRate lr: Double, step t: Int, count n: Int) {
+    public func update(
+        parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
+        learningRate lr: Double, step t: Int, count n: Int
+    ) {
         let m = buffers[0].pointer, v = buffers[1].pointer
         let b1t = beta1Decay == 1 ? beta1 : beta1 * pow(beta1Decay, Double(t - 1))
         let bc1 = biasCorrection ? 1 - pow(beta1, Double(t)) : 1
@@ -60,8 +66,12 @@ public final class AdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
         // theta -= stepSize * m / (sqrt(v) * denominatorScale + eps)
         let stepSize: Double, denominatorScale: Double
         switch epsilonMode {
-        case .paper: stepSize = lr / bc1; denominatorScale = 1 / bc2.squareRoot()
-        case .hat: stepSize = lr * bc2.squareRoot() / bc1; denominatorScale = 1
+        case .paper:
+            stepSize = lr / bc1
+            denominatorScale = 1 / bc2.squareRoot()
+        case .hat:
+            stepSize = lr * bc2.squareRoot() / bc1
+            denominatorScale = 1
         }
         let decayScale = unscaledDecaySchedule.map { $0.learningRate(base: 1, step: t) } ?? lr
         let keep = Scalar(1 - decayScale * weightDecay)
@@ -69,11 +79,17 @@ public final class AdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
         let step = Scalar(stepSize), scale = Scalar(denominatorScale), eps = Scalar(epsilon)
         if Scalar.self == Float.self {
             // The same loop in C, vectorized for the widest instruction set of this CPU (AVX-512 here).
-            p.withMemoryRebound(to: Float.self, capacity: n) { p in g.withMemoryRebound(to: Float.self, capacity: n) { g in
-                m.withMemoryRebound(to: Float.self, capacity: n) { m in v.withMemoryRebound(to: Float.self, capacity: n) { v in
-                    adambench_adam_step_f32(p, g, m, v, n, Float(a1), Float(c1), Float(a2), Float(c2), Float(step), Float(scale), Float(eps), Float(keep))
-                } }
-            } }
+            p.withMemoryRebound(to: Float.self, capacity: n) { p in
+                g.withMemoryRebound(to: Float.self, capacity: n) { g in
+                    m.withMemoryRebound(to: Float.self, capacity: n) { m in
+                        v.withMemoryRebound(to: Float.self, capacity: n) { v in
+                            adambench_adam_step_f32(
+                                p, g, m, v, n, Float(a1), Float(c1), Float(a2), Float(c2), Float(step), Float(scale),
+                                Float(eps), Float(keep))
+                        }
+                    }
+                }
+            }
             return
         }
         for i in 0..<n {

@@ -18,20 +18,25 @@ enum FieldDomain: Sendable {
     func problem(with value: HyperparameterValue) -> String? {
         switch (self, value) {
         case (.real(let lo, let loIn, let hi, let hiIn), .number(let x)):
-            let ok = x.isFinite
+            let ok =
+                x.isFinite
                 && (lo.map { loIn ? x >= $0 : x > $0 } ?? true)
                 && (hi.map { hiIn ? x <= $0 : x < $0 } ?? true)
             return ok ? nil : "expected a number in \(intervalText), got \(value)"
         case (.real, _): return "expected a number in \(intervalText), got \(value.typeName) '\(value)'"
         case (.integer(let minimum), .number(let x)):
-            return x.isFinite && x == x.rounded() && x >= Double(minimum) && x < 1e15 ? nil
+            return x.isFinite && x == x.rounded() && x >= Double(minimum) && x < 1e15
+                ? nil
                 : "expected a whole number >= \(minimum), got \(value)"
-        case (.integer(let minimum), _): return "expected a whole number >= \(minimum), got \(value.typeName) '\(value)'"
+        case (.integer(let minimum), _):
+            return "expected a whole number >= \(minimum), got \(value.typeName) '\(value)'"
         case (.bool, .bool): return nil
         case (.bool, _): return "expected true or false, got \(value.typeName) '\(value)'"
         case (.choice(let options), .string(let s)):
-            return options.contains(s) ? nil
-                : "expected one of \(options.joined(separator: ", ")), got '\(s)'" + Suggestion.hint(for: s, among: options)
+            return options.contains(s)
+                ? nil
+                : "expected one of \(options.joined(separator: ", ")), got '\(s)'"
+                    + Suggestion.hint(for: s, among: options)
         case (.choice(let options), _):
             return "expected one of \(options.joined(separator: ", ")), got \(value.typeName) '\(value)'"
         }

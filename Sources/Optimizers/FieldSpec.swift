@@ -29,7 +29,8 @@ extension OptimizerKind {
         let beta2 = FieldSpec.real("beta2", .unitHalfOpen, 0.999)
         let epsilon = { (value: Double) in FieldSpec.real("epsilon", .positive, value) }
         let placement = FieldSpec.choice("epsilon-placement", ["outside", "inside"], "outside")
-        let epsilonMode = FieldSpec.choice("epsilon-mode", AdamRule<Double>.EpsilonMode.allCases.map(\.rawValue), "paper")
+        let epsilonMode = FieldSpec.choice(
+            "epsilon-mode", AdamRule<Double>.EpsilonMode.allCases.map(\.rawValue), "paper")
         var specific: [FieldSpec]
         switch self {
         case .sgd: specific = [lr(0.01)]
@@ -39,32 +40,45 @@ extension OptimizerKind {
         case .rmsprop: specific = [lr(0.001), .real("rho", .unitHalfOpen, 0.9), epsilon(1e-8), placement]
         case .adadelta: specific = [lr(1.0), .real("rho", .unitHalfOpen, 0.95), epsilon(1e-6)]
         case .adam:
-            specific = [lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .flag("bias-correction", true),
-                        .real("beta1-decay", .unitLeftOpen, 1)]
+            specific = [
+                lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .flag("bias-correction", true),
+                .real("beta1-decay", .unitLeftOpen, 1),
+            ]
         case .adamax:
-            specific = [lr(0.002), beta1, beta2, epsilon(1e-8),
-                        .choice("epsilon-placement", ["inside", "outside"], "inside")]
+            specific = [
+                lr(0.002), beta1, beta2, epsilon(1e-8),
+                .choice("epsilon-placement", ["inside", "outside"], "inside"),
+            ]
         case .nadam: specific = [lr(0.002), beta1, beta2, epsilon(1e-8), .real("momentum-decay", .nonNegative, 0.004)]
         case .amsgrad: specific = [lr(0.001), beta1, beta2, epsilon(1e-8)]
         case .adamw:
-            specific = [lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .real("weight-decay", .nonNegative, 0.01),
-                        .choice("weight-decay-mode", ["lr-scaled", "unscaled"], "lr-scaled")]
+            specific = [
+                lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .real("weight-decay", .nonNegative, 0.01),
+                .choice("weight-decay-mode", ["lr-scaled", "unscaled"], "lr-scaled"),
+            ]
         case .sfo:
             // QuasiNewton.SFOSettings; 0 = automatic for `subfunctions` (one per minibatch of the
             // spec's batch size) and `max-subspace-dimension` (ceil(1.5 (2N + 2))).
-            return [.integer("subfunctions", minimum: 0, 0), .integer("max-history", minimum: 1, 10),
-                    .integer("max-subspace-dimension", minimum: 0, 0), .real("hessian-init", .positive, 1e5),
-                    .integer("initial-subfunctions", minimum: 1, 2), .real("max-gradient-noise", .positive, 1),
-                    .real("max-eigenvalue-ratio", .positive, 1e8), .choice("selection", ["distance", "random", "cyclic"], "distance"),
-                    .real("max-step-length-ratio", .positive, 10), .real("minimum-step-length", .nonNegative, 1e-8)]
+            return [
+                .integer("subfunctions", minimum: 0, 0), .integer("max-history", minimum: 1, 10),
+                .integer("max-subspace-dimension", minimum: 0, 0), .real("hessian-init", .positive, 1e5),
+                .integer("initial-subfunctions", minimum: 1, 2), .real("max-gradient-noise", .positive, 1),
+                .real("max-eigenvalue-ratio", .positive, 1e8),
+                .choice("selection", ["distance", "random", "cyclic"], "distance"),
+                .real("max-step-length-ratio", .positive, 10), .real("minimum-step-length", .nonNegative, 1e-8),
+            ]
         case .lbfgs:
             // QuasiNewton.LBFGSSettings (torch.optim.LBFGS's names and defaults; history 10); 0 = automatic
             // for `max-eval` (max-iter * 5 / 4). `batch`: one step per minibatch, or one per epoch on the
             // whole training set.
-            return [lr(1), .integer("max-iter", minimum: 1, 20), .integer("max-eval", minimum: 0, 0),
-                    .real("tolerance-grad", .nonNegative, 1e-7), .real("tolerance-change", .nonNegative, 1e-9),
-                    .integer("history-size", minimum: 1, 10), .choice("line-search", ["strong-wolfe", "none"], "strong-wolfe"),
-                    .real("curvature-threshold", .nonNegative, 1e-10), .choice("batch", ["minibatch", "full"], "minibatch")]
+            return [
+                lr(1), .integer("max-iter", minimum: 1, 20), .integer("max-eval", minimum: 0, 0),
+                .real("tolerance-grad", .nonNegative, 1e-7), .real("tolerance-change", .nonNegative, 1e-9),
+                .integer("history-size", minimum: 1, 10),
+                .choice("line-search", ["strong-wolfe", "none"], "strong-wolfe"),
+                .real("curvature-threshold", .nonNegative, 1e-10),
+                .choice("batch", ["minibatch", "full"], "minibatch"),
+            ]
         }
         specific.append(.choice("schedule", LearningRateSchedule.allCases.map(\.rawValue), "constant"))
         specific.append(.flag("average", false))

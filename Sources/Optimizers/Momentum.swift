@@ -27,8 +27,10 @@ public final class MomentumRule<Scalar: BinaryFloatingPoint>: UpdateRule {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func update(parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
-                       learningRate: Double, step t: Int, count n: Int) {
+    public func update(
+        parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
+        learningRate: Double, step t: Int, count n: Int
+    ) {
         let b = buffers[0].pointer
         let lr = Scalar(learningRate)
         // PyTorch sets b_1 = g_1; since the buffer starts at 0, mu*0 + g_1 == g_1 exactly, so one

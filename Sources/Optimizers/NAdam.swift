@@ -27,14 +27,19 @@ public final class NAdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
     }
 
     public init(count: Int, beta1: Double, beta2: Double, epsilon: Double, momentumDecay: Double) {
-        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon; self.momentumDecay = momentumDecay
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.momentumDecay = momentumDecay
         buffers = [StateBuffer(name: "exp_avg", count: count), StateBuffer(name: "exp_avg_sq", count: count)]
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func update(parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
-                       learningRate lr: Double, step t: Int, count n: Int) {
+    public func update(
+        parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
+        learningRate lr: Double, step t: Int, count n: Int
+    ) {
         let m = buffers[0].pointer, v = buffers[1].pointer
         let mu = beta1 * (1 - 0.5 * pow(0.96, Double(t) * momentumDecay))
         let muNext = beta1 * (1 - 0.5 * pow(0.96, Double(t + 1) * momentumDecay))
@@ -48,7 +53,8 @@ public final class NAdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
             let gi = g[i]
             let mi = a1 * m[i] + c1 * gi
             let vi = a2 * v[i] + c2 * gi * gi
-            m[i] = mi; v[i] = vi
+            m[i] = mi
+            v[i] = vi
             let d = (vi / correction2).squareRoot() + eps
             p[i] -= gradientStep * gi / d
             p[i] -= momentumStep * mi / d

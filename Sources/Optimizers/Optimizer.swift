@@ -16,18 +16,24 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         self.configuration = configuration
         self.parameterCount = parameterCount
         rule = Self.makeRule(configuration, count: parameterCount)
-        average = configuration.averages ? ParameterAverage(count: parameterCount, decay: configuration.averageDecay) : nil
+        average =
+            configuration.averages ? ParameterAverage(count: parameterCount, decay: configuration.averageDecay) : nil
     }
 
     /// Applies one step: `parameters -= update(gradients)`. Both buffers hold `parameterCount` values.
     public func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradients: UnsafeBufferPointer<Scalar>) {
-        precondition(parameters.count == parameterCount && gradients.count == parameterCount,
-                     "Optimizer.step: buffer sizes differ from the optimizer's parameter count")
-        guard parameterCount > 0 else { step += 1; return }
+        precondition(
+            parameters.count == parameterCount && gradients.count == parameterCount,
+            "Optimizer.step: buffer sizes differ from the optimizer's parameter count")
+        guard parameterCount > 0 else {
+            step += 1
+            return
+        }
         step += 1
         let lr = configuration.schedule.learningRate(base: configuration.learningRate, step: step)
-        rule.update(parameters: parameters.baseAddress!, gradients: gradients.baseAddress!,
-                    learningRate: lr, step: step, count: parameterCount)
+        rule.update(
+            parameters: parameters.baseAddress!, gradients: gradients.baseAddress!,
+            learningRate: lr, step: step, count: parameterCount)
         average?.accumulate(parameters.baseAddress!, count: parameterCount)
     }
 
@@ -59,13 +65,16 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         var targets = rule.buffers
         if let average { targets.append(average.buffer) }
         guard state.buffers.map(\.name) == targets.map(\.name) else {
-            throw StateFormatError("optimizer state has buffers \(state.buffers.map(\.name)), \(configuration.kind.rawValue) expects \(targets.map(\.name))")
+            throw StateFormatError(
+                "optimizer state has buffers \(state.buffers.map(\.name)), \(configuration.kind.rawValue) expects \(targets.map(\.name))"
+            )
         }
         guard state.scalars.count == rule.scalars.count else {
             throw StateFormatError("optimizer state has \(state.scalars.count) scalars, expected \(rule.scalars.count)")
         }
         for (buffer, saved) in zip(targets, state.buffers) where saved.values.count != buffer.count {
-            throw StateFormatError("optimizer state buffer '\(saved.name)' has \(saved.values.count) values, expected \(buffer.count)")
+            throw StateFormatError(
+                "optimizer state buffer '\(saved.name)' has \(saved.values.count) values, expected \(buffer.count)")
         }
         for (buffer, saved) in zip(targets, state.buffers) { buffer.assign(saved.values) }
         rule.scalars = state.scalars
@@ -78,32 +87,40 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         case .momentum, .nesterov:
             return MomentumRule<Scalar>(count: count, momentum: c.number("momentum"), nesterov: c.kind == .nesterov)
         case .adagrad:
-            return AdagradRule<Scalar>(count: count, epsilon: c.number("epsilon"),
-                                       initialAccumulator: c.number("initial-accumulator"),
-                                       epsilonInside: c.word("epsilon-placement") == "inside")
+            return AdagradRule<Scalar>(
+                count: count, epsilon: c.number("epsilon"),
+                initialAccumulator: c.number("initial-accumulator"),
+                epsilonInside: c.word("epsilon-placement") == "inside")
         case .rmsprop:
-            return RMSPropRule<Scalar>(count: count, rho: c.number("rho"), epsilon: c.number("epsilon"),
-                                       epsilonInside: c.word("epsilon-placement") == "inside")
+            return RMSPropRule<Scalar>(
+                count: count, rho: c.number("rho"), epsilon: c.number("epsilon"),
+                epsilonInside: c.word("epsilon-placement") == "inside")
         case .adadelta: return AdadeltaRule<Scalar>(count: count, rho: c.number("rho"), epsilon: c.number("epsilon"))
         case .adam:
-            return AdamRule<Scalar>(count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                                    epsilon: c.number("epsilon"), epsilonMode: .init(rawValue: c.word("epsilon-mode"))!,
-                                    biasCorrection: c.flag("bias-correction"), beta1Decay: c.number("beta1-decay"))
+            return AdamRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
+                epsilon: c.number("epsilon"), epsilonMode: .init(rawValue: c.word("epsilon-mode"))!,
+                biasCorrection: c.flag("bias-correction"), beta1Decay: c.number("beta1-decay"))
         case .adamw:
-            return AdamRule<Scalar>(count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                                    epsilon: c.number("epsilon"), epsilonMode: .init(rawValue: c.word("epsilon-mode"))!,
-                                    weightDecay: c.number("weight-decay"),
-                                    unscaledDecaySchedule: c.word("weight-decay-mode") == "unscaled" ? c.schedule : nil)
+            return AdamRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
+                epsilon: c.number("epsilon"), epsilonMode: .init(rawValue: c.word("epsilon-mode"))!,
+                weightDecay: c.number("weight-decay"),
+                unscaledDecaySchedule: c.word("weight-decay-mode") == "unscaled" ? c.schedule : nil)
         case .adamax:
-            return AdaMaxRule<Scalar>(count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                                      epsilon: c.number("epsilon"), epsilonInside: c.word("epsilon-placement") == "inside")
+            return AdaMaxRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
+                epsilon: c.number("epsilon"), epsilonInside: c.word("epsilon-placement") == "inside")
         case .nadam:
-            return NAdamRule<Scalar>(count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                                     epsilon: c.number("epsilon"), momentumDecay: c.number("momentum-decay"))
+            return NAdamRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
+                epsilon: c.number("epsilon"), momentumDecay: c.number("momentum-decay"))
         case .amsgrad:
-            return AMSGradRule<Scalar>(count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"))
+            return AMSGradRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"))
         case .sfo, .lbfgs:
-            preconditionFailure("\(c.kind.rawValue) evaluates the objective itself and has no update rule (the runner drives it)")
+            preconditionFailure(
+                "\(c.kind.rawValue) evaluates the objective itself and has no update rule (the runner drives it)")
         }
     }
 }

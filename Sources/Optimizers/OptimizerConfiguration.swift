@@ -18,16 +18,25 @@ public struct OptimizerConfiguration: Sendable, Hashable {
     /// accepted as well as the `preset` argument. Throws `Errors` listing every problem at once.
     public init(name: String, hyperparameters: [String: HyperparameterValue], preset presetName: String? = nil) throws {
         guard let kind = OptimizerKind(rawValue: name) else {
-            throw Errors(errors: [OptimizerError(optimizer: name, field: nil, message:
-                "unknown optimizer; expected one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))"
-                + Suggestion.hint(for: name, among: OptimizerKind.allCases.map(\.rawValue)))])
+            throw Errors(errors: [
+                OptimizerError(
+                    optimizer: name, field: nil,
+                    message:
+                        "unknown optimizer; expected one of \(OptimizerKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                        + Suggestion.hint(for: name, among: OptimizerKind.allCases.map(\.rawValue)))
+            ])
         }
         var problems: [OptimizerError] = []
         var explicit = hyperparameters
         var presetText = presetName
         if let value = explicit.removeValue(forKey: "preset") {
-            if case .string(let s) = value { presetText = s } else {
-                problems.append(OptimizerError(optimizer: name, field: "preset", message: "expected a preset name, got \(value.typeName) '\(value)'"))
+            if case .string(let s) = value {
+                presetText = s
+            } else {
+                problems.append(
+                    OptimizerError(
+                        optimizer: name, field: "preset",
+                        message: "expected a preset name, got \(value.typeName) '\(value)'"))
             }
         }
         var preset: Preset?
@@ -35,15 +44,23 @@ public struct OptimizerConfiguration: Sendable, Hashable {
             preset = Preset(rawValue: presetText)
             if preset == nil {
                 let names = Preset.allCases.map(\.rawValue)
-                problems.append(OptimizerError(optimizer: name, field: "preset", message:
-                    "unknown preset '\(presetText)'; expected one of \(names.joined(separator: ", "))" + Suggestion.hint(for: presetText, among: names)))
+                problems.append(
+                    OptimizerError(
+                        optimizer: name, field: "preset",
+                        message:
+                            "unknown preset '\(presetText)'; expected one of \(names.joined(separator: ", "))"
+                            + Suggestion.hint(for: presetText, among: names)))
             }
         }
         let fields = kind.fields
         let fieldNames = fields.map(\.name)
         for key in explicit.keys.sorted() where !fieldNames.contains(key) {
-            problems.append(OptimizerError(optimizer: name, field: key, message:
-                "unknown hyperparameter; \(name) takes \(fieldNames.joined(separator: ", "))" + Suggestion.hint(for: key, among: fieldNames)))
+            problems.append(
+                OptimizerError(
+                    optimizer: name, field: key,
+                    message:
+                        "unknown hyperparameter; \(name) takes \(fieldNames.joined(separator: ", "))"
+                        + Suggestion.hint(for: key, among: fieldNames)))
         }
         var values: [String: HyperparameterValue] = [:]
         let presetValues = preset?.overrides(for: kind) ?? [:]

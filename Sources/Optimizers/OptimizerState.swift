@@ -42,7 +42,9 @@ public struct OptimizerState<Scalar: BinaryFloatingPoint>: Equatable {
     /// Parses `serialized()` output; throws a message on any malformed or truncated input.
     public init(serialized data: Data) throws {
         var reader = ByteReader(data: data)
-        guard try reader.bytes(4) == Data("ABOS".utf8) else { throw StateFormatError("not an optimizer state (bad magic)") }
+        guard try reader.bytes(4) == Data("ABOS".utf8) else {
+            throw StateFormatError("not an optimizer state (bad magic)")
+        }
         let width: UInt32 = try reader.integer()
         guard width == MemoryLayout<Scalar>.size else {
             throw StateFormatError("optimizer state holds \(width)-byte scalars, expected \(MemoryLayout<Scalar>.size)")

@@ -17,35 +17,62 @@ public enum Preset: String, Sendable, CaseIterable, Codable {
 
     /// The values this preset sets for `kind`, before explicit values are applied.
     func overrides(for kind: OptimizerKind) -> [String: HyperparameterValue] {
-        let hatAdam: [String: HyperparameterValue] = ["lr": .number(0.001), "epsilon": .number(1e-8), "epsilon-mode": .string("hat")]
+        let hatAdam: [String: HyperparameterValue] = [
+            "lr": .number(0.001), "epsilon": .number(1e-8), "epsilon-mode": .string("hat"),
+        ]
         switch (self, kind) {
-        case (.paper, .adam): return ["lr": .number(0.001), "epsilon": .number(1e-8), "epsilon-mode": .string("paper"), "bias-correction": .bool(true)]
+        case (.paper, .adam):
+            return [
+                "lr": .number(0.001), "epsilon": .number(1e-8), "epsilon-mode": .string("paper"),
+                "bias-correction": .bool(true),
+            ]
         case (.paper, .adamax): return ["lr": .number(0.002), "epsilon-placement": .string("inside")]
         case (.paper, .rmsprop): return ["rho": .number(0.9)]
         case (.paper, .adamw): return ["weight-decay-mode": .string("unscaled")]
 
         case (.pytorch, .sgd), (.pytorch, .momentum), (.pytorch, .nesterov): return ["lr": .number(0.001)]
         case (.pytorch, .adagrad):
-            return ["lr": .number(0.01), "epsilon": .number(1e-10), "epsilon-placement": .string("outside"), "initial-accumulator": .number(0)]
+            return [
+                "lr": .number(0.01), "epsilon": .number(1e-10), "epsilon-placement": .string("outside"),
+                "initial-accumulator": .number(0),
+            ]
         case (.pytorch, .rmsprop):
-            return ["lr": .number(0.01), "rho": .number(0.99), "epsilon": .number(1e-8), "epsilon-placement": .string("outside")]
+            return [
+                "lr": .number(0.01), "rho": .number(0.99), "epsilon": .number(1e-8),
+                "epsilon-placement": .string("outside"),
+            ]
         case (.pytorch, .adadelta): return ["lr": .number(1.0), "rho": .number(0.9), "epsilon": .number(1e-6)]
-        case (.pytorch, .adam): return ["lr": .number(0.001), "epsilon": .number(1e-8), "epsilon-mode": .string("paper")]
+        case (.pytorch, .adam):
+            return ["lr": .number(0.001), "epsilon": .number(1e-8), "epsilon-mode": .string("paper")]
         case (.pytorch, .adamax): return ["lr": .number(0.002), "epsilon-placement": .string("inside")]
         case (.pytorch, .nadam): return ["lr": .number(0.002), "momentum-decay": .number(0.004)]
-        case (.pytorch, .adamw): return ["weight-decay": .number(0.01), "weight-decay-mode": .string("lr-scaled"), "epsilon-mode": .string("paper")]
+        case (.pytorch, .adamw):
+            return [
+                "weight-decay": .number(0.01), "weight-decay-mode": .string("lr-scaled"),
+                "epsilon-mode": .string("paper"),
+            ]
 
         case (.keras, .adagrad):
-            return ["lr": .number(0.001), "epsilon": .number(1e-7), "epsilon-placement": .string("inside"), "initial-accumulator": .number(0.1)]
+            return [
+                "lr": .number(0.001), "epsilon": .number(1e-7), "epsilon-placement": .string("inside"),
+                "initial-accumulator": .number(0.1),
+            ]
         case (.keras, .rmsprop):
-            return ["lr": .number(0.001), "rho": .number(0.9), "epsilon": .number(1e-7), "epsilon-placement": .string("inside")]
+            return [
+                "lr": .number(0.001), "rho": .number(0.9), "epsilon": .number(1e-7),
+                "epsilon-placement": .string("inside"),
+            ]
         case (.keras, .adadelta): return ["lr": .number(0.001), "rho": .number(0.95), "epsilon": .number(1e-7)]
         case (.keras, .adam): return ["lr": .number(0.001), "epsilon": .number(1e-7), "epsilon-mode": .string("hat")]
-        case (.keras, .adamax): return ["lr": .number(0.001), "epsilon": .number(1e-7), "epsilon-placement": .string("outside")]
+        case (.keras, .adamax):
+            return ["lr": .number(0.001), "epsilon": .number(1e-7), "epsilon-placement": .string("outside")]
         case (.keras, .nadam): return ["lr": .number(0.001), "epsilon": .number(1e-7), "momentum-decay": .number(1)]
         case (.keras, .amsgrad): return ["epsilon": .number(1e-7)]
         case (.keras, .adamw):
-            return ["lr": .number(0.001), "epsilon": .number(1e-7), "epsilon-mode": .string("hat"), "weight-decay": .number(0.004)]
+            return [
+                "lr": .number(0.001), "epsilon": .number(1e-7), "epsilon-mode": .string("hat"),
+                "weight-decay": .number(0.004),
+            ]
 
         case (.tensorflow, .adam), (.lasagne, .adam), (.caffe, .adam), (.mxnet, .adam), (.torch7, .adam): return hatAdam
         case (.blocks, .adam):

@@ -10,8 +10,10 @@ public final class SGDRule<Scalar: BinaryFloatingPoint>: UpdateRule {
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func update(parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
-                       learningRate: Double, step t: Int, count n: Int) {
+    public func update(
+        parameters p: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
+        learningRate: Double, step t: Int, count n: Int
+    ) {
         let lr = Scalar(learningRate)
         for i in 0..<n { p[i] -= lr * g[i] }
     }

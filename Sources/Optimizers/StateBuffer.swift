@@ -43,7 +43,9 @@ public enum HugePageAllocation {
         let alignment = bytes >= hugePage ? hugePage : 64
         let size = (bytes + alignment - 1) / alignment * alignment
         var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, alignment, size) == 0, let raw else { fatalError("out of memory allocating \(size) bytes") }
+        guard posix_memalign(&raw, alignment, size) == 0, let raw else {
+            fatalError("out of memory allocating \(size) bytes")
+        }
         #if os(Linux)
         if alignment == hugePage { _ = madvise(raw, size, MADV_HUGEPAGE) }
         #endif

@@ -35,22 +35,31 @@ public enum Trace {
         var problems: [String] = []
         for (index, raw) in cases.enumerated() {
             let label = "\(file): case #\(index + 1)"
-            guard let c = raw as? [String: Any] else { problems.append("\(label): expected an object"); continue }
+            guard let c = raw as? [String: Any] else {
+                problems.append("\(label): expected an object")
+                continue
+            }
             let id = (c["id"] as? String) ?? (c["id"].map { "\($0)" } ?? "#\(index + 1)")
             let where_ = "\(file): case '\(id)'"
             var caseProblems: [String] = []
             guard let optimizer = c["optimizer"] as? String else {
-                problems.append("\(where_), field 'optimizer': expected the optimizer's name"); continue
+                problems.append("\(where_), field 'optimizer': expected the optimizer's name")
+                continue
             }
             var hyperparameters: [String: HyperparameterValue] = [:]
             if let h = c["hyperparameters"] {
                 if let h = h as? [String: Any] {
                     for (key, value) in h {
-                        if let v = jsonScalar(value) { hyperparameters[key] = v } else {
-                            caseProblems.append("\(where_), field 'hyperparameters.\(key)': expected a number, boolean or string")
+                        if let v = jsonScalar(value) {
+                            hyperparameters[key] = v
+                        } else {
+                            caseProblems.append(
+                                "\(where_), field 'hyperparameters.\(key)': expected a number, boolean or string")
                         }
                     }
-                } else { caseProblems.append("\(where_), field 'hyperparameters': expected an object") }
+                } else {
+                    caseProblems.append("\(where_), field 'hyperparameters': expected an object")
+                }
             }
             let initial = numbers(c["initial"])
             if initial == nil { caseProblems.append("\(where_), field 'initial': expected an array of numbers") }
@@ -58,23 +67,32 @@ public enum Trace {
             if let g = c["gradients"] as? [Any] {
                 for (k, row) in g.enumerated() {
                     guard let row = numbers(row) else {
-                        caseProblems.append("\(where_), field 'gradients[\(k)]': expected an array of numbers"); continue
+                        caseProblems.append("\(where_), field 'gradients[\(k)]': expected an array of numbers")
+                        continue
                     }
                     if let initial, row.count != initial.count {
-                        caseProblems.append("\(where_), field 'gradients[\(k)]': has \(row.count) values, expected \(initial.count) (the size of 'initial')")
+                        caseProblems.append(
+                            "\(where_), field 'gradients[\(k)]': has \(row.count) values, expected \(initial.count) (the size of 'initial')"
+                        )
                     }
                     gradients.append(row)
                 }
-            } else { caseProblems.append("\(where_), field 'gradients': expected an array of gradient vectors") }
+            } else {
+                caseProblems.append("\(where_), field 'gradients': expected an array of gradient vectors")
+            }
             var configuration: OptimizerConfiguration?
             do {
                 configuration = try OptimizerConfiguration(name: optimizer, hyperparameters: hyperparameters)
                 if let kind = configuration?.kind, kind.drivesObjective {
-                    caseProblems.append("\(where_), field 'optimizer': \(kind.rawValue) evaluates its objective itself and cannot replay a gradient sequence; expected one of \(OptimizerKind.gradientKinds.map(\.rawValue).joined(separator: ", "))")
+                    caseProblems.append(
+                        "\(where_), field 'optimizer': \(kind.rawValue) evaluates its objective itself and cannot replay a gradient sequence; expected one of \(OptimizerKind.gradientKinds.map(\.rawValue).joined(separator: ", "))"
+                    )
                     configuration = nil
                 }
             } catch let e as OptimizerConfiguration.Errors {
-                caseProblems += e.errors.map { "\(where_), field '\($0.field.map { "hyperparameters.\($0)" } ?? "optimizer")': \($0.message)" }
+                caseProblems += e.errors.map {
+                    "\(where_), field '\($0.field.map { "hyperparameters.\($0)" } ?? "optimizer")': \($0.message)"
+                }
             }
             if caseProblems.isEmpty, let configuration, let initial {
                 parsed.append(Case(id: id, configuration: configuration, initial: initial, gradients: gradients))
@@ -112,7 +130,8 @@ public enum Trace {
         }
         let cases = results.map { r in
             let rows = r.trajectory.map { "[" + $0.map(number).joined(separator: ", ") + "]" }
-            return "    {\"id\": \(string(r.id)), \"trajectory\": [\n      " + rows.joined(separator: ",\n      ") + "\n    ]}"
+            return "    {\"id\": \(string(r.id)), \"trajectory\": [\n      " + rows.joined(separator: ",\n      ")
+                + "\n    ]}"
         }
         return "{\"cases\": [\n" + cases.joined(separator: ",\n") + "\n]}\n"
     }

@@ -8,8 +8,9 @@ public protocol UpdateRule<Scalar>: AnyObject {
 
     /// Applies step `t` (1-based) with learning rate `learningRate` to the `count` parameters,
     /// given as many gradients. `count` equals the size the rule was created for.
-    func update(parameters: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>,
-                learningRate: Double, step t: Int, count: Int)
+    func update(
+        parameters: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>,
+        learningRate: Double, step t: Int, count: Int)
 
     /// The rule's per-coordinate state, in a fixed order (saved and restored by `Optimizer`).
     var buffers: [StateBuffer<Scalar>] { get }
@@ -20,6 +21,6 @@ public protocol UpdateRule<Scalar>: AnyObject {
 extension UpdateRule {
     public var scalars: [Double] {
         get { [] }
-        set { }
+        set {}
     }
 }

@@ -33,7 +33,9 @@ enum DenseMatrix {
     /// An orthonormal basis (rows x rank, column-major) of the span of `columns` (rows x count):
     /// modified Gram-Schmidt run twice per column for stability; a column whose remainder is below
     /// `tolerance` times its own length (or is not finite) adds nothing.
-    static func orthonormalBasis(_ columns: [Double], rows: Int, count: Int, tolerance: Double = 1e-10) -> (basis: [Double], rank: Int) {
+    static func orthonormalBasis(
+        _ columns: [Double], rows: Int, count: Int, tolerance: Double = 1e-10
+    ) -> (basis: [Double], rank: Int) {
         var basis = [Double](repeating: 0, count: rows * count)
         var rank = 0
         var v = [Double](repeating: 0, count: rows)
@@ -57,12 +59,16 @@ enum DenseMatrix {
     }
 
     /// C = op(A) op(B) (column-major; op = transpose when asked): m x n result, inner dimension k.
-    static func multiply(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false) -> [Double] {
+    static func multiply(
+        _ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false
+    ) -> [Double] {
         var c = [Double](repeating: 0, count: m * n)
         guard m > 0, n > 0 else { return c }
         guard k > 0 else { return c }
-        cblas_dgemm(CblasColMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? k : m), b, Int32(transposeB ? n : k), 0, &c, Int32(m))
+        cblas_dgemm(
+            CblasColMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), 1, a, Int32(transposeA ? k : m), b, Int32(transposeB ? n : k), 0, &c, Int32(m)
+        )
         return c
     }
 

@@ -31,7 +31,9 @@ final class FlatVector<Scalar: QuasiNewtonScalar> {
     var isFinite: Bool { Self.allFinite(pointer, count) }
 
     /// self = a - b.
-    func assignDifference(_ a: FlatVector<Scalar>, _ b: FlatVector<Scalar>) { Self.difference(a.pointer, b.pointer, pointer, count) }
+    func assignDifference(_ a: FlatVector<Scalar>, _ b: FlatVector<Scalar>) {
+        Self.difference(a.pointer, b.pointer, pointer, count)
+    }
 
     /// self = a * x.
     func assignScaled(_ x: FlatVector<Scalar>, by a: Double) { Self.scaled(x.pointer, a, pointer, count) }
@@ -59,7 +61,9 @@ final class FlatVector<Scalar: QuasiNewtonScalar> {
     }
 
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
-    static func difference(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ out: UnsafeMutablePointer<Scalar>, _ n: Int) {
+    static func difference(
+        _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ out: UnsafeMutablePointer<Scalar>, _ n: Int
+    ) {
         for i in 0..<n { out[i] = a[i] - b[i] }
     }
 

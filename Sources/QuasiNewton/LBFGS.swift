@@ -1,6 +1,7 @@
 /// A differentiable objective as quasi-Newton methods call it: the loss at `x`, its gradient
 /// written to `gradient`.
-public typealias ObjectiveFunction<Scalar> = (_ x: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>) -> Double
+public typealias ObjectiveFunction<Scalar> = (_ x: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>) ->
+    Double
 
 /// The knobs of `LBFGS`, with `torch.optim.LBFGS`'s names and defaults except the history size
 /// (10 here, the usual L-BFGS choice; PyTorch's default is 100).
@@ -77,13 +78,18 @@ public final class LBFGS<Scalar: QuasiNewtonScalar> {
     var previousLoss = 0.0
 
     public init(count: Int, settings: LBFGSSettings) {
-        precondition(settings.historySize >= 1 && settings.maxIterations >= 1, "L-BFGS needs history-size and max-iter >= 1")
+        precondition(
+            settings.historySize >= 1 && settings.maxIterations >= 1, "L-BFGS needs history-size and max-iter >= 1")
         self.count = count
         self.settings = settings
-        gradient = FlatVector(count: count); previousGradient = FlatVector(count: count); direction = FlatVector(count: count)
-        start = FlatVector(count: count); trial = FlatVector(count: count)
+        gradient = FlatVector(count: count)
+        previousGradient = FlatVector(count: count)
+        direction = FlatVector(count: count)
+        start = FlatVector(count: count)
+        trial = FlatVector(count: count)
         scratch = (0..<3).map { _ in FlatVector(count: count) }
-        workY = FlatVector(count: count); workS = FlatVector(count: count)
+        workY = FlatVector(count: count)
+        workS = FlatVector(count: count)
         alpha = [Double](repeating: 0, count: settings.historySize)
     }
 
@@ -107,8 +113,11 @@ public final class LBFGS<Scalar: QuasiNewtonScalar> {
             iteration += 1
             iterations += 1
             if iterations == 1 {
-                direction.copy(from: gradient); Scalar.scale(count, -1, direction.pointer)
-                pairsY.removeAll(); pairsS.removeAll(); rho.removeAll()
+                direction.copy(from: gradient)
+                Scalar.scale(count, -1, direction.pointer)
+                pairsY.removeAll()
+                pairsS.removeAll()
+                rho.removeAll()
                 diagonal = 1
             } else {
                 updateHistory()
@@ -127,8 +136,10 @@ public final class LBFGS<Scalar: QuasiNewtonScalar> {
                 var search = StrongWolfeLineSearch<Scalar>()
                 search.toleranceChange = s.toleranceChange
                 search.maxEvaluations = s.evaluationBudget - evaluations
-                let result = search.search(t: stepLength, direction: direction, loss: loss, gradient: gradient, slope: slope,
-                                           scratch: scratch) { t, g in
+                let result = search.search(
+                    t: stepLength, direction: direction, loss: loss, gradient: gradient, slope: slope,
+                    scratch: scratch
+                ) { t, g in
                     trial.copy(from: start)
                     trial.add(t, direction)
                     return objective(UnsafePointer(trial.pointer), g.pointer)
@@ -164,18 +175,25 @@ public final class LBFGS<Scalar: QuasiNewtonScalar> {
         guard ys > settings.curvatureThreshold else { return }
         let recycledY: FlatVector<Scalar>, recycledS: FlatVector<Scalar>
         if pairsY.count == settings.historySize {
-            recycledY = pairsY.removeFirst(); recycledS = pairsS.removeFirst(); rho.removeFirst()
+            recycledY = pairsY.removeFirst()
+            recycledS = pairsS.removeFirst()
+            rho.removeFirst()
         } else {
-            recycledY = FlatVector(count: count); recycledS = FlatVector(count: count)
+            recycledY = FlatVector(count: count)
+            recycledS = FlatVector(count: count)
         }
-        pairsY.append(workY); pairsS.append(workS); rho.append(1 / ys)
+        pairsY.append(workY)
+        pairsS.append(workS)
+        rho.append(1 / ys)
         diagonal = ys / workY.dot(workY)
-        workY = recycledY; workS = recycledS
+        workY = recycledY
+        workS = recycledS
     }
 
     /// d = -H g by the two-loop recursion.
     func twoLoopDirection() {
-        direction.copy(from: gradient); Scalar.scale(count, -1, direction.pointer)
+        direction.copy(from: gradient)
+        Scalar.scale(count, -1, direction.pointer)
         for i in stride(from: pairsY.count - 1, through: 0, by: -1) {
             alpha[i] = pairsS[i].dot(direction) * rho[i]
             direction.add(-alpha[i], pairsY[i])

@@ -51,7 +51,9 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
         coefficients.deallocate()
     }
 
-    static func bytes(count: Int, capacity: Int) -> Int { (count * capacity + count + capacity) * MemoryLayout<Scalar>.stride }
+    static func bytes(count: Int, capacity: Int) -> Int {
+        (count * capacity + count + capacity) * MemoryLayout<Scalar>.stride
+    }
 
     /// P^T x in Float64, `capacity` entries (zeros beyond `dimension`).
     func project(_ x: UnsafePointer<Scalar>) -> [Double] {
@@ -84,8 +86,10 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
         // (the "twice is enough" criterion: remainder < 0.7 of what went in).
         var scale = length
         for pass in 0..<2 {
-            Scalar.gemvTransposed(m: count, k: dimension, alpha: 1, a: basis, lda: count, x: candidate.pointer, beta: 0, y: coefficients)
-            Scalar.gemv(m: count, k: dimension, alpha: -1, a: basis, lda: count, x: coefficients, beta: 1, y: candidate.pointer)
+            Scalar.gemvTransposed(
+                m: count, k: dimension, alpha: 1, a: basis, lda: count, x: candidate.pointer, beta: 0, y: coefficients)
+            Scalar.gemv(
+                m: count, k: dimension, alpha: -1, a: basis, lda: count, x: coefficients, beta: 1, y: candidate.pointer)
             for k in 0..<dimension { result[k] += scale * Double(coefficients[k]) }
             let remainder = candidate.dot(candidate).squareRoot()
             guard remainder >= tolerance else { return (false, result) }
@@ -112,8 +116,10 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
             var row = 0
             while row < count {
                 let rows = min(rowsPerBlock, count - row)
-                Scalar.gemm(m: rows, n: newDimension, k: dimension, a: basis + row, lda: count, b: tp.baseAddress!, ldb: capacity,
-                            c: block, ldc: rows)
+                Scalar.gemm(
+                    m: rows, n: newDimension, k: dimension, a: basis + row, lda: count, b: tp.baseAddress!,
+                    ldb: capacity,
+                    c: block, ldc: rows)
                 for k in 0..<newDimension { (basis + k * count + row).update(from: block + k * rows, count: rows) }
                 row += rows
             }

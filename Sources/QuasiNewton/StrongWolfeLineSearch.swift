@@ -23,14 +23,17 @@ public struct StrongWolfeLineSearch<Scalar: QuasiNewtonScalar> {
 
     /// The minimizer of the cubic through (x1, f1, g1) and (x2, f2, g2), clamped to `bounds`
     /// (default: the interval between x1 and x2); the bounds' midpoint when the cubic has no minimum.
-    public static func cubicMinimum(_ x1: Double, _ f1: Double, _ g1: Double, _ x2: Double, _ f2: Double, _ g2: Double,
-                             bounds: (Double, Double)? = nil) -> Double {
+    public static func cubicMinimum(
+        _ x1: Double, _ f1: Double, _ g1: Double, _ x2: Double, _ f2: Double, _ g2: Double,
+        bounds: (Double, Double)? = nil
+    ) -> Double {
         let (lower, upper) = bounds ?? (x1 <= x2 ? (x1, x2) : (x2, x1))
         let d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
         let d2Square = d1 * d1 - g1 * g2
         guard d2Square >= 0 else { return (lower + upper) / 2 }
         let d2 = d2Square.squareRoot()
-        let position = x1 <= x2
+        let position =
+            x1 <= x2
             ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
             : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
         return min(max(position, lower), upper)
@@ -39,9 +42,11 @@ public struct StrongWolfeLineSearch<Scalar: QuasiNewtonScalar> {
     /// Searches from loss `f` with gradient `g` along `d` starting at step `t`. `evaluate(t, gradient)`
     /// returns the loss at x + t d and writes its gradient. On return `g` holds the gradient at the
     /// chosen step. `scratch` holds 3 vectors of the parameters' length.
-    func search(t initialStep: Double, direction d: FlatVector<Scalar>, loss f: Double, gradient g: FlatVector<Scalar>,
-                slope gtd: Double, scratch: [FlatVector<Scalar>],
-                evaluate: (Double, FlatVector<Scalar>) -> Double) -> Result {
+    func search(
+        t initialStep: Double, direction d: FlatVector<Scalar>, loss f: Double, gradient g: FlatVector<Scalar>,
+        slope gtd: Double, scratch: [FlatVector<Scalar>],
+        evaluate: (Double, FlatVector<Scalar>) -> Double
+    ) -> Result {
         var t = initialStep
         let dNorm = d.maximumMagnitude
         // Buffers: the newest gradient, the previous trial's, and the two bracket ends' (bracket end 0
@@ -59,25 +64,35 @@ public struct StrongWolfeLineSearch<Scalar: QuasiNewtonScalar> {
         let bracketGradient = [g, other]
         while iteration < maxEvaluations {
             if fNew > f + c1 * t * gtd || (iteration > 1 && fNew >= fPrev) {
-                bracket = [tPrev, t]; bracketLoss = [fPrev, fNew]; bracketSlope = [gtdPrev, gtdNew]
-                g.copy(from: previous); other.copy(from: newest)
+                bracket = [tPrev, t]
+                bracketLoss = [fPrev, fNew]
+                bracketSlope = [gtdPrev, gtdNew]
+                g.copy(from: previous)
+                other.copy(from: newest)
                 break
             }
             if abs(gtdNew) <= -c2 * gtd {
-                bracket = [t]; bracketLoss = [fNew]; bracketSlope = [gtdNew]
+                bracket = [t]
+                bracketLoss = [fNew]
+                bracketSlope = [gtdNew]
                 g.copy(from: newest)
                 done = true
                 break
             }
             if gtdNew >= 0 {
-                bracket = [tPrev, t]; bracketLoss = [fPrev, fNew]; bracketSlope = [gtdPrev, gtdNew]
-                g.copy(from: previous); other.copy(from: newest)
+                bracket = [tPrev, t]
+                bracketLoss = [fPrev, fNew]
+                bracketSlope = [gtdPrev, gtdNew]
+                g.copy(from: previous)
+                other.copy(from: newest)
                 break
             }
             let minStep = t + 0.01 * (t - tPrev), maxStep = t * 10
             let current = t
             t = Self.cubicMinimum(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, bounds: (minStep, maxStep))
-            tPrev = current; fPrev = fNew; gtdPrev = gtdNew
+            tPrev = current
+            fPrev = fNew
+            gtdPrev = gtdNew
             previous.copy(from: newest)
             fNew = evaluate(t, newest)
             evaluations += 1
@@ -86,7 +101,9 @@ public struct StrongWolfeLineSearch<Scalar: QuasiNewtonScalar> {
         }
         if iteration == maxEvaluations {
             // Out of evaluations while bracketing: between the start and the last trial.
-            bracket = [0, t]; bracketLoss = [f, fNew]; bracketSlope = [gtd, gtdNew]
+            bracket = [0, t]
+            bracketLoss = [f, fNew]
+            bracketSlope = [gtd, gtdNew]
             // `g` still holds the starting gradient: bracketing never wrote it.
             other.copy(from: newest)
         }
@@ -94,7 +111,8 @@ public struct StrongWolfeLineSearch<Scalar: QuasiNewtonScalar> {
         var (low, high) = bracketLoss[0] <= bracketLoss[bracketLoss.count - 1] ? (0, 1) : (1, 0)
         while !done && iteration < maxEvaluations {
             if abs(bracket[1] - bracket[0]) * dNorm < toleranceChange { break }
-            t = Self.cubicMinimum(bracket[0], bracketLoss[0], bracketSlope[0], bracket[1], bracketLoss[1], bracketSlope[1])
+            t = Self.cubicMinimum(
+                bracket[0], bracketLoss[0], bracketSlope[0], bracket[1], bracketLoss[1], bracketSlope[1])
             let upper = max(bracket[0], bracket[1]), lower = min(bracket[0], bracket[1])
             let margin = 0.1 * (upper - lower)
             if min(upper - t, t - lower) < margin {
@@ -112,17 +130,23 @@ public struct StrongWolfeLineSearch<Scalar: QuasiNewtonScalar> {
             gtdNew = newest.dot(d)
             iteration += 1
             if fNew > f + c1 * t * gtd || fNew >= bracketLoss[low] {
-                bracket[high] = t; bracketLoss[high] = fNew; bracketSlope[high] = gtdNew
+                bracket[high] = t
+                bracketLoss[high] = fNew
+                bracketSlope[high] = gtdNew
                 bracketGradient[high].copy(from: newest)
                 (low, high) = bracketLoss[0] <= bracketLoss[1] ? (0, 1) : (1, 0)
             } else {
                 if abs(gtdNew) <= -c2 * gtd {
                     done = true
                 } else if gtdNew * (bracket[high] - bracket[low]) >= 0 {
-                    bracket[high] = bracket[low]; bracketLoss[high] = bracketLoss[low]; bracketSlope[high] = bracketSlope[low]
+                    bracket[high] = bracket[low]
+                    bracketLoss[high] = bracketLoss[low]
+                    bracketSlope[high] = bracketSlope[low]
                     bracketGradient[high].copy(from: bracketGradient[low])
                 }
-                bracket[low] = t; bracketLoss[low] = fNew; bracketSlope[low] = gtdNew
+                bracket[low] = t
+                bracketLoss[low] = fNew
+                bracketSlope[low] = gtdNew
                 bracketGradient[low].copy(from: newest)
             }
         }

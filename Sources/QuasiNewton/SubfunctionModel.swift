@@ -39,9 +39,14 @@ struct SubfunctionModel {
         var result = [Double](repeating: 0, count: dimension)
         guard rank > 0 else { return result }
         var projected = [Double](repeating: 0, count: rank), mixed = [Double](repeating: 0, count: rank)
-        cblas_dgemv(CblasColMajor, CblasTrans, Int32(dimension), Int32(rank), 1, basis, Int32(dimension), v, 1, 0, &projected, 1)
-        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(rank), Int32(rank), 1, core, Int32(rank), projected, 1, 0, &mixed, 1)
-        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(dimension), Int32(rank), 1, basis, Int32(dimension), mixed, 1, 0, &result, 1)
+        cblas_dgemv(
+            CblasColMajor, CblasTrans, Int32(dimension), Int32(rank), 1, basis, Int32(dimension), v, 1, 0, &projected, 1
+        )
+        cblas_dgemv(
+            CblasColMajor, CblasNoTrans, Int32(rank), Int32(rank), 1, core, Int32(rank), projected, 1, 0, &mixed, 1)
+        cblas_dgemv(
+            CblasColMajor, CblasNoTrans, Int32(dimension), Int32(rank), 1, basis, Int32(dimension), mixed, 1, 0,
+            &result, 1)
         return result
     }
 
@@ -63,8 +68,10 @@ struct SubfunctionModel {
     func accumulateLowRank(into total: inout [Double], sign: Double) {
         guard rank > 0 else { return }
         let qc = DenseMatrix.multiply(basis, core, m: dimension, n: rank, k: rank)
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(dimension), Int32(dimension), Int32(rank), sign, qc, Int32(dimension),
-                    basis, Int32(dimension), 1, &total, Int32(dimension))
+        cblas_dgemm(
+            CblasColMajor, CblasNoTrans, CblasTrans, Int32(dimension), Int32(dimension), Int32(rank), sign, qc,
+            Int32(dimension),
+            basis, Int32(dimension), 1, &total, Int32(dimension))
     }
 
     /// Records the change from the last evaluation to (x, g), when both changes are long enough
@@ -74,8 +81,12 @@ struct SubfunctionModel {
         let s = zip(x, position).map { $0 - $1 }, y = zip(g, gradient).map { $0 - $1 }
         let sLength = DenseMatrix.norm(s), yLength = DenseMatrix.norm(y)
         guard sLength.isFinite, yLength.isFinite, sLength >= tolerance, yLength >= tolerance else { return }
-        historyS.insert(s, at: 0); historyY.insert(y, at: 0)
-        if historyS.count > maxHistory { historyS.removeLast(); historyY.removeLast() }
+        historyS.insert(s, at: 0)
+        historyY.insert(y, at: 0)
+        if historyS.count > maxHistory {
+            historyS.removeLast()
+            historyY.removeLast()
+        }
     }
 
     /// Maps every stored vector through the subspace change x -> T^T x (T: K x newDimension).
@@ -85,8 +96,10 @@ struct SubfunctionModel {
             out += [Double](repeating: 0, count: dimension - newDimension)
             return out
         }
-        position = map(position); gradient = map(gradient)
-        historyS = historyS.map(map); historyY = historyY.map(map)
+        position = map(position)
+        gradient = map(gradient)
+        historyS = historyS.map(map)
+        historyY = historyY.map(map)
         if rank > 0 {
             var mapped = DenseMatrix.multiply(t, basis, m: newDimension, n: rank, k: dimension, transposeA: true)
             var padded = [Double](repeating: 0, count: dimension * rank)

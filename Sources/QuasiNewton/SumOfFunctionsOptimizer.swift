@@ -45,7 +45,8 @@ import DeterministicRandom
 /// the subspace work is O(K^3) (the Newton solve) plus O(N K r) for the summed gradient.
 public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     /// The loss of subfunction `index` at `x`; its gradient goes to `gradient`.
-    public typealias Subfunction = (_ index: Int, _ x: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>) -> Double
+    public typealias Subfunction = (_ index: Int, _ x: UnsafePointer<Scalar>, _ gradient: UnsafeMutablePointer<Scalar>)
+        -> Double
 
     public let count: Int
     public let subfunctionCount: Int
@@ -90,7 +91,8 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             + 4 * k * k * MemoryLayout<Double>.stride
     }
 
-    public init(parameters x: UnsafePointer<Scalar>, count: Int, subfunctions: Int, settings: SFOSettings, seed: UInt64) {
+    public init(parameters x: UnsafePointer<Scalar>, count: Int, subfunctions: Int, settings: SFOSettings, seed: UInt64)
+    {
         precondition(subfunctions >= 1 && count >= 1, "SFO needs at least one subfunction and one parameter")
         self.count = count
         subfunctionCount = subfunctions
@@ -102,10 +104,12 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let start = subspace.project(x)
         models = (0..<subfunctions).map { _ in SubfunctionModel(dimension: k, position: start) }
         lowRankTotal = [Double](repeating: 0, count: k * k)
-        priorPosition = FlatVector(count: count); priorPosition.copy(from: x)
+        priorPosition = FlatVector(count: count)
+        priorPosition.copy(from: x)
         current = start
         prior = start
-        gradient = FlatVector(count: count); priorGradient = FlatVector(count: count)
+        gradient = FlatVector(count: count)
+        priorGradient = FlatVector(count: count)
         failedGradient = FlatVector(count: count)
         for i in rng.permutation(subfunctions).prefix(max(1, settings.initialSubfunctions)) {
             models[i].active = true
@@ -133,7 +137,8 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             // Back off towards the previous point while the new value is more than 10x the model's
             // predicted change away: x <- 0.99 x_prior + 0.01 x.
             let model = models[j]
-            var predictedChange = model.loss.isFinite ? abs(model.predictedLoss(at: trial) - model.loss) : abs(loss - priorLoss)
+            var predictedChange =
+                model.loss.isFinite ? abs(model.predictedLoss(at: trial) - model.loss) : abs(loss - priorLoss)
             if !predictedChange.isFinite || predictedChange < tolerance { predictedChange = tolerance }
             var shrinks = 0
             while shrinks < 10, !(loss - priorLoss < 10 * predictedChange) {
@@ -224,7 +229,10 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             for i in active {
                 let d = zip(position, models[i].position).map { $0 - $1 }
                 let distance = DenseMatrix.dot(d[...], DenseMatrix.multiply(h, d, m: capacity, n: 1, k: capacity)[...])
-                if distance > bestDistance { best = i; bestDistance = distance }
+                if distance > bestDistance {
+                    best = i
+                    bestDistance = distance
+                }
             }
             let inactive = models.indices.filter { !models[$0].active }
             if bestDistance < tolerance, !inactive.isEmpty, models[best].evaluations > 0 {
@@ -258,7 +266,9 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
 
     /// Step 3: adds `direction` to the subspace and returns its coordinates; when the subspace is
     /// full, collapses it, mapping the optimizer's own coordinates, `carried` and the returned ones.
-    func addToSubspace(_ direction: UnsafePointer<Scalar>, current x: UnsafePointer<Scalar>, carrying carried: inout [[Double]]) -> [Double] {
+    func addToSubspace(
+        _ direction: UnsafePointer<Scalar>, current x: UnsafePointer<Scalar>, carrying carried: inout [[Double]]
+    ) -> [Double] {
         let (added, coordinates) = subspace.add(direction)
         guard added, subspace.isFull else { return coordinates }
         collapses += 1
@@ -279,10 +289,13 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let transform = Array(basis[0..<(k * newDimension)])
         subspace.collapse(to: transform, newDimension: newDimension)
         for i in models.indices { models[i].transform(by: transform, newDimension: newDimension) }
-        let reduced = DenseMatrix.multiply(transform, DenseMatrix.multiply(lowRankTotal, transform, m: k, n: newDimension, k: k),
-                                           m: newDimension, n: newDimension, k: k, transposeA: true)
+        let reduced = DenseMatrix.multiply(
+            transform, DenseMatrix.multiply(lowRankTotal, transform, m: k, n: newDimension, k: k),
+            m: newDimension, n: newDimension, k: k, transposeA: true)
         lowRankTotal = [Double](repeating: 0, count: k * k)
-        for c in 0..<newDimension { for r in 0..<newDimension { lowRankTotal[c * k + r] = reduced[c * newDimension + r] } }
+        for c in 0..<newDimension {
+            for r in 0..<newDimension { lowRankTotal[c * k + r] = reduced[c * newDimension + r] }
+        }
         func map(_ v: [Double]) -> [Double] {
             guard v.count == k else { return v }
             return DenseMatrix.multiply(transform, v, m: newDimension, n: 1, k: k, transposeA: true)
@@ -308,11 +321,15 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let k = capacity
         let pairs = models[j].historyS.count
         guard pairs > 0 else {
-            models[j].rank = 0; models[j].basis = []; models[j].core = []
+            models[j].rank = 0
+            models[j].basis = []
+            models[j].core = []
             let n = subspace.dimension
             let eigen = DenseMatrix.symmetricEigen(leadingBlock(summedHessian(), n), n: n)
-            let beta = (eigen.map { DenseMatrix.median($0.values) } ?? settings.hessianInit) / Double(max(activeCount, 1))
-            models[j].beta = beta; models[j].largestEigenvalue = beta
+            let beta =
+                (eigen.map { DenseMatrix.median($0.values) } ?? settings.hessianInit) / Double(max(activeCount, 1))
+            models[j].beta = beta
+            models[j].largestEigenvalue = beta
             return
         }
         let history = models[j].historyS.flatMap { $0 } + models[j].historyY.flatMap { $0 }
@@ -327,7 +344,10 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let activeBetas = models.filter(\.active).map(\.beta)
         if scales.min() == 0 { scales = scales.map { $0 + (activeBetas.max() ?? settings.hessianInit) } }
         let sorted = scales.sorted(by: >)
-        var smallest = sorted.isEmpty ? (models.filter(\.active).map(\.largestEigenvalue).max() ?? settings.hessianInit) : sorted[min(pairs, sorted.count) - 1]
+        var smallest =
+            sorted.isEmpty
+            ? (models.filter(\.active).map(\.largestEigenvalue).max() ?? settings.hessianInit)
+            : sorted[min(pairs, sorted.count) - 1]
         let largest = sorted.first ?? smallest
         if smallest < largest / settings.maxEigenvalueRatio { smallest = largest / settings.maxEigenvalueRatio }
         var beta = smallest
@@ -338,10 +358,14 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         for p in stride(from: pairs - 1, through: 0, by: -1) {
             var sp = Array(s[(p * r)..<((p + 1) * r)]), yp = Array(y[(p * r)..<((p + 1) * r)])
             let length = DenseMatrix.norm(sp)
-            sp = sp.map { $0 / length }; yp = yp.map { $0 / length }
+            sp = sp.map { $0 / length }
+            yp = yp.map { $0 / length }
             let bs = DenseMatrix.multiply(b, sp, m: r, n: 1, k: r)
             let sbs = DenseMatrix.dot(sp[...], bs[...]), ys = DenseMatrix.dot(yp[...], sp[...])
-            guard sbs > 0, ys != 0, (1 / ys).isFinite, (1 / sbs).isFinite else { beta = largest; continue }
+            guard sbs > 0, ys != 0, (1 / ys).isFinite, (1 / sbs).isFinite else {
+                beta = largest
+                continue
+            }
             for c in 0..<r { for row in 0..<r { b[c * r + row] += yp[row] * yp[c] / ys - bs[row] * bs[c] / sbs } }
         }
         // Positive definite: small or negative eigenvalues -> the median positive eigenvalue.
@@ -351,11 +375,13 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             let median = positive.isEmpty ? largest : DenseMatrix.median(positive)
             let cutoff = (values.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio
             let clamped = values.map { $0 < cutoff ? median : $0 }
-            for a in 0..<r { for c in 0..<r {
-                var sum = 0.0
-                for e in 0..<r { sum += vectors[e * r + a] * clamped[e] * vectors[e * r + c] }
-                core[c * r + a] = sum - (a == c ? beta : 0)
-            } }
+            for a in 0..<r {
+                for c in 0..<r {
+                    var sum = 0.0
+                    for e in 0..<r { sum += vectors[e * r + a] * clamped[e] * vectors[e * r + c] }
+                    core[c * r + a] = sum - (a == c ? beta : 0)
+                }
+            }
         } else {
             for i in 0..<r { core[i * r + i] = largest - beta }
         }
@@ -374,10 +400,14 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let cutoff = (values.max() ?? 0) * 1e-15 * Double(pairs)
         var inverse = [Double](repeating: 0, count: pairs * pairs)
         for e in 0..<pairs where values[e] > cutoff {
-            for c in 0..<pairs { for row in 0..<pairs { inverse[c * pairs + row] += vectors[e * pairs + row] * vectors[e * pairs + c] / values[e] } }
+            for c in 0..<pairs {
+                for row in 0..<pairs {
+                    inverse[c * pairs + row] += vectors[e * pairs + row] * vectors[e * pairs + c] / values[e]
+                }
+            }
         }
-        let pseudoInverse = DenseMatrix.multiply(inverse, s, m: pairs, n: r, k: pairs, transposeB: true)   // pairs x r
-        let dd = DenseMatrix.multiply(y, pseudoInverse, m: r, n: r, k: pairs)                            // r x r
+        let pseudoInverse = DenseMatrix.multiply(inverse, s, m: pairs, n: r, k: pairs, transposeB: true)  // pairs x r
+        let dd = DenseMatrix.multiply(y, pseudoInverse, m: r, n: r, k: pairs)  // r x r
         let squared = DenseMatrix.multiply(dd, dd, m: r, n: r, k: r, transposeA: true)
         guard let (w, _) = DenseMatrix.symmetricEigen(squared, n: r) else { return [0, 1] }
         return w.map { abs($0).squareRoot() }
@@ -443,7 +473,8 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             noisePower += DenseMatrix.dot(deviation[...], solution[offset..<(offset + n)])
         }
         noisePower /= Double(active.count * (active.count - 1))
-        let growthWanted = noisePower >= meanPower * settings.maxGradientNoise || failed || iterationsSinceGrowth - 1 > active.count
+        let growthWanted =
+            noisePower >= meanPower * settings.maxGradientNoise || failed || iterationsSinceGrowth - 1 > active.count
         let inactive = models.indices.filter { !models[$0].active }
         if growthWanted, !inactive.isEmpty {
             models[inactive[rng.nextInt(below: inactive.count)]].active = true
@@ -456,7 +487,9 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     func solve(_ h: [Double], n: Int, _ b: [Double], columns: Int) -> [Double] {
         var x = b
         if DenseMatrix.choleskySolve(h, n: n, &x, nrhs: columns) { return x }
-        guard let (values, vectors) = DenseMatrix.symmetricEigen(h, n: n) else { return [Double](repeating: 0, count: b.count) }
+        guard let (values, vectors) = DenseMatrix.symmetricEigen(h, n: n) else {
+            return [Double](repeating: 0, count: b.count)
+        }
         let positive = values.filter { $0 > 0 }
         let median = positive.isEmpty ? 1 : DenseMatrix.median(positive)
         let cutoff = (values.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio

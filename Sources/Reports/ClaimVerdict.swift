@@ -39,45 +39,66 @@ public enum ClaimEvaluator {
         var evidence: [String] = []
         let sign: Double = claim.metric.contains("accuracy") ? -1 : 1
         guard let subject = analysis.best[claim.subject] else {
-            return ClaimVerdict(claim: claim, outcome: .inconclusive, evidence: ["\(claim.subject): no finished setting without divergence"], rule: rule(claim))
+            return ClaimVerdict(
+                claim: claim, outcome: .inconclusive,
+                evidence: ["\(claim.subject): no finished setting without divergence"], rule: rule(claim))
         }
         if claim.relation == .atLeast { return atLeast(claim, subject) }
         for other in claim.versus {
             guard let versus = analysis.best[other] else {
-                outcomes.append(.inconclusive); evidence.append("\(other): no finished setting without divergence"); continue
+                outcomes.append(.inconclusive)
+                evidence.append("\(other): no finished setting without divergence")
+                continue
             }
             let seeds = Set(subject.seeds).intersection(versus.seeds).sorted()
             func values(_ s: SettingSummary) -> [Double] {
                 seeds.map { seed in
                     let run = s.runs.first { $0.record.seed == seed }!
-                    return sign * Analysis.windowMean(run.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
+                    return sign
+                        * Analysis.windowMean(
+                            run.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
                 }
             }
             let a = values(subject), b = values(versus)
-            let (outcome, text) = compare(claim, a: a, b: b, subjectRuns: subject, otherRuns: versus, seeds: seeds, other: other, sign: sign)
+            let (outcome, text) = compare(
+                claim, a: a, b: b, subjectRuns: subject, otherRuns: versus, seeds: seeds, other: other, sign: sign)
             outcomes.append(seeds.count < minimumSeeds ? .inconclusive : outcome)
-            evidence.append(text + (seeds.count < minimumSeeds ? " — \(seeds.count) common seed\(seeds.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)" : ""))
+            evidence.append(
+                text
+                    + (seeds.count < minimumSeeds
+                        ? " — \(seeds.count) common seed\(seeds.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)"
+                        : ""))
         }
-        let outcome: ClaimVerdict.Outcome = outcomes.contains(.refuted) ? .refuted
+        let outcome: ClaimVerdict.Outcome =
+            outcomes.contains(.refuted)
+            ? .refuted
             : (!outcomes.isEmpty && outcomes.allSatisfy { $0 == .supported }) ? .supported : .inconclusive
         return ClaimVerdict(claim: claim, outcome: outcome, evidence: evidence, rule: rule(claim))
     }
 
-    static func compare(_ claim: ClaimSpec, a: [Double], b: [Double], subjectRuns: SettingSummary, otherRuns: SettingSummary,
-                        seeds: [UInt64], other: String, sign: Double) -> (ClaimVerdict.Outcome, String) {
+    static func compare(
+        _ claim: ClaimSpec, a: [Double], b: [Double], subjectRuns: SettingSummary, otherRuns: SettingSummary,
+        seeds: [UInt64], other: String, sign: Double
+    ) -> (ClaimVerdict.Outcome, String) {
         guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
         func run(_ s: SettingSummary, _ seed: UInt64) -> ReportRun { s.runs.first { $0.record.seed == seed }! }
         if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
             let unit = claim.per ?? .iteration
             func cost(_ r: ReportRun) -> Double {
-                r.record.trainSeconds / Double(max(unit == .epoch ? r.record.epochsCompleted : r.record.stepsCompleted, 1))
+                r.record.trainSeconds
+                    / Double(max(unit == .epoch ? r.record.epochsCompleted : r.record.stepsCompleted, 1))
             }
             let ratios = seeds.map { cost(run(subjectRuns, $0)) / cost(run(otherRuns, $0)) }
             let e = Statistics.estimate(ratios)
             let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
-            let outcome: ClaimVerdict.Outcome = (low >= range[0] && high <= range[1]) ? .supported
+            let outcome: ClaimVerdict.Outcome =
+                (low >= range[0] && high <= range[1])
+                ? .supported
                 : (high < range[0] || low > range[1]) ? .refuted : .inconclusive
-            return (outcome, "\(claim.subject) vs \(other): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range[0]))-\(format(range[1])))")
+            return (
+                outcome,
+                "\(claim.subject) vs \(other): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range[0]))-\(format(range[1])))"
+            )
         }
         if claim.relation == .faster && claim.axis == .seconds {
             // The metric of each run at the time the shorter of the pair trained (linear interpolation
@@ -97,15 +118,20 @@ public enum ClaimEvaluator {
             var a: [Double] = [], b: [Double] = [], budgets: [Double] = []
             for seed in seeds {
                 let x = run(subjectRuns, seed), y = run(otherRuns, seed)
-                let budget = min(x.trainSeconds.last(where: \.isFinite) ?? 0, y.trainSeconds.last(where: \.isFinite) ?? 0)
+                let budget = min(
+                    x.trainSeconds.last(where: \.isFinite) ?? 0, y.trainSeconds.last(where: \.isFinite) ?? 0)
                 budgets.append(budget)
-                a.append(value(x, at: budget)); b.append(value(y, at: budget))
+                a.append(value(x, at: budget))
+                b.append(value(y, at: budget))
             }
             let d = Statistics.pairedDifference(a, b)
             let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
             let outcome: ClaimVerdict.Outcome = high < 0 ? .supported : low >= 0 ? .refuted : .inconclusive
             let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
-            return (outcome, "\(claim.subject) vs \(other): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))")
+            return (
+                outcome,
+                "\(claim.subject) vs \(other): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))"
+            )
         }
         if claim.relation == .faster {
             let horizon = Double((subjectRuns.runs.first?.curve(claim.metric).count ?? 1) - 1)
@@ -122,9 +148,15 @@ public enum ClaimEvaluator {
             let ea = epochs(subjectRuns), eb = epochs(otherRuns)
             let d = Statistics.pairedDifference(ea, eb)
             let outcome: ClaimVerdict.Outcome
-            if let ci = d.interval { outcome = ci.upperBound < 0 ? .supported : ci.lowerBound >= 0 ? .refuted : .inconclusive }
-            else { outcome = d.mean < 0 ? .supported : .refuted }
-            return (outcome, "\(claim.subject) vs \(other): epochs to reach \(format(sign * target)): \(format(Statistics.mean(ea))) vs \(format(Statistics.mean(eb))), difference \(describe(d))")
+            if let ci = d.interval {
+                outcome = ci.upperBound < 0 ? .supported : ci.lowerBound >= 0 ? .refuted : .inconclusive
+            } else {
+                outcome = d.mean < 0 ? .supported : .refuted
+            }
+            return (
+                outcome,
+                "\(claim.subject) vs \(other): epochs to reach \(format(sign * target)): \(format(Statistics.mean(ea))) vs \(format(Statistics.mean(eb))), difference \(describe(d))"
+            )
         }
         let d = Statistics.pairedDifference(a, b)
         let band = claim.tolerance * abs(Statistics.mean(b))
@@ -133,20 +165,30 @@ public enum ClaimEvaluator {
         switch claim.relation {
         case .better: outcome = high < -band ? .supported : low > -band ? .refuted : .inconclusive
         case .notWorse: outcome = high <= band ? .supported : low > band ? .refuted : .inconclusive
-        case .similar: outcome = (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
+        case .similar:
+            outcome =
+                (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
         case .faster, .costRatio, .atLeast: outcome = .inconclusive
         }
         let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
-        return (outcome, "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))")
+        return (
+            outcome,
+            "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))"
+        )
     }
 
     /// `at-least`: the subject's metric over the window, per seed, against the target.
     static func atLeast(_ claim: ClaimSpec, _ subject: SettingSummary) -> ClaimVerdict {
         let target = claim.target ?? 0
-        let values = subject.runs.map { Analysis.windowMean($0.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs) }
+        let values = subject.runs.map {
+            Analysis.windowMean($0.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
+        }
         guard values.allSatisfy(\.isFinite), !values.isEmpty else {
-            return ClaimVerdict(claim: claim, outcome: .inconclusive,
-                                evidence: ["\(claim.subject): no \(claim.metric) recorded (runs made before the metric existed, or an optimizer without it)"], rule: rule(claim))
+            return ClaimVerdict(
+                claim: claim, outcome: .inconclusive,
+                evidence: [
+                    "\(claim.subject): no \(claim.metric) recorded (runs made before the metric existed, or an optimizer without it)"
+                ], rule: rule(claim))
         }
         let e = Statistics.estimate(values)
         let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
@@ -161,16 +203,22 @@ public enum ClaimEvaluator {
 
     static func rule(_ claim: ClaimSpec) -> String {
         if claim.relation == .atLeast {
-            return "at-least: \(claim.metric) (\(claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs")) at least \(format(claim.target ?? 0)), 95% bootstrap over ≥\(minimumSeeds) seeds"
+            return
+                "at-least: \(claim.metric) (\(claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs")) at least \(format(claim.target ?? 0)), 95% bootstrap over ≥\(minimumSeeds) seeds"
         }
         if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
-            return "cost-ratio: training seconds per \((claim.per ?? .iteration).rawValue), subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
+            return
+                "cost-ratio: training seconds per \((claim.per ?? .iteration).rawValue), subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
         }
         if claim.relation == .faster && claim.axis == .seconds {
-            return "faster by training time: \(claim.metric) lower at the training time of the shorter run, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
+            return
+                "faster by training time: \(claim.metric) lower at the training time of the shorter run, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
         }
-        let window = claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs"
-        return "\(claim.relation.rawValue) on \(claim.metric) (\(window)\(claim.epochs.map { ", first \($0) epochs" } ?? "")), tolerance \(format(100 * claim.tolerance))%, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
+        let window =
+            claim.lastFraction == 0
+            ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs"
+        return
+            "\(claim.relation.rawValue) on \(claim.metric) (\(window)\(claim.epochs.map { ", first \($0) epochs" } ?? "")), tolerance \(format(100 * claim.tolerance))%, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
     }
 
     static func describe(_ e: Statistics.Estimate) -> String {

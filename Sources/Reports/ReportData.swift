@@ -18,7 +18,9 @@ public struct ExperimentResults: Sendable {
     public var otherKernelSets: [String: Int] = [:]
 
     public var isComplete: Bool { runs.allSatisfy { $0.record.status == .completed || $0.record.status == .diverged } }
-    public var finishedCount: Int { runs.filter { $0.record.status == .completed || $0.record.status == .diverged }.count }
+    public var finishedCount: Int {
+        runs.filter { $0.record.status == .completed || $0.record.status == .diverged }.count
+    }
 }
 
 /// A run with its epoch-end curves (metric name -> value per epoch 0...epochsCompleted).
@@ -42,15 +44,18 @@ extension ExperimentResults {
     /// for a model that calls OpenBLAS the report takes the runs of one kernel set, `blasKernels`
     /// if given, else the set with the most finished runs of the current plan (ties: the reference
     /// set, then by name), and counts the others. The choice depends only on the database.
-    public static func load(from store: ResultStore, experiments: [String]? = nil,
-                            blasKernels: String? = nil) throws -> [ExperimentResults] {
+    public static func load(
+        from store: ResultStore, experiments: [String]? = nil,
+        blasKernels: String? = nil
+    ) throws -> [ExperimentResults] {
         var out: [ExperimentResults] = []
         for (name, _, specText) in try store.experiments() where experiments?.contains(name) ?? true {
             let spec = try SpecParser.parse(specText, file: "\(name) (as recorded in the database)")
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)).sorted() {
                 let recorded = records.filter { $0.scale == scale }
-                let (kernels, kept, others) = try select(spec, scale: scale, recorded: recorded, blasKernels: blasKernels)
+                let (kernels, kept, others) = try select(
+                    spec, scale: scale, recorded: recorded, blasKernels: blasKernels)
                 let runs = try kept.map { try reportRun($0, store: store) }
                 var results = ExperimentResults(spec: spec, scale: scale, runs: runs)
                 results.blasKernels = kernels
@@ -63,7 +68,9 @@ extension ExperimentResults {
     }
 
     /// The kernel set to report, its runs of the current plan, and the plan's runs under other sets.
-    static func select(_ spec: ExperimentSpec, scale: String, recorded: [RunRecord], blasKernels: String?) throws
+    static func select(
+        _ spec: ExperimentSpec, scale: String, recorded: [RunRecord], blasKernels: String?
+    ) throws
         -> (String?, [RunRecord], [String: [RunRecord]])
     {
         let reference = RunPlan.referenceKernelSet
@@ -82,8 +89,11 @@ extension ExperimentResults {
             // the set was part of the key, under a set the user chose, is left out).
             byKernels[kernels] = runs.filter { RecordedKernelSet.of($0).map { $0 == kernels } ?? true }
         }
-        let finished = { (k: String) in byKernels[k, default: []].filter { $0.status == .completed || $0.status == .diverged }.count }
-        let chosen = blasKernels?.lowercased()
+        let finished = { (k: String) in
+            byKernels[k, default: []].filter { $0.status == .completed || $0.status == .diverged }.count
+        }
+        let chosen =
+            blasKernels?.lowercased()
             ?? candidates.sorted { a, b in
                 (finished(a), byKernels[a, default: []].count, a == reference ? 1 : 0, b)
                     > (finished(b), byKernels[b, default: []].count, b == reference ? 1 : 0, a)
@@ -94,10 +104,14 @@ extension ExperimentResults {
 
     /// The recorded runs that the current plan makes under `kernels`, for each dataset fingerprint
     /// the runs were recorded with; nil when the recorded spec cannot be planned at this scale.
-    static func planned(_ spec: ExperimentSpec, scale: String, recorded: [RunRecord], kernels: String) throws -> [RunRecord]? {
+    static func planned(
+        _ spec: ExperimentSpec, scale: String, recorded: [RunRecord], kernels: String
+    ) throws -> [RunRecord]? {
         var current: Set<String> = []
         for fingerprint in Set(recorded.map(\.datasetSHA256)) {
-            guard let runs = try? RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint, blasKernels: kernels) else {
+            guard
+                let runs = try? RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint, blasKernels: kernels)
+            else {
                 return nil
             }
             current.formUnion(runs.map(\.key))

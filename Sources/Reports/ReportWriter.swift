@@ -14,23 +14,33 @@ public struct ReportWriter {
     /// The files to write, by path relative to the output folder.
     public func render(_ reports: [ExperimentReport], store: ResultStore) throws -> [String: String] {
         var files: [String: String] = [:]
-        var index = "# AdamBench report\n\nOne section per experiment and scale found in the database. Verdicts follow each spec's claims (PAPER.md §3).\n\n"
-        index += "| Experiment | Scale | Runs finished | Claims supported / refuted / inconclusive |\n|---|---|---|---|\n"
+        var index =
+            "# AdamBench report\n\nOne section per experiment and scale found in the database. Verdicts follow each spec's claims (PAPER.md §3).\n\n"
+        index +=
+            "| Experiment | Scale | Runs finished | Claims supported / refuted / inconclusive |\n|---|---|---|---|\n"
         for report in reports {
             let r = report.results
-            let counts = [ClaimVerdict.Outcome.supported, .refuted, .inconclusive].map { o in report.verdicts.filter { $0.outcome == o }.count }
-            index += "| [\(r.spec.name)](\(report.folderName)/REPORT.md) | \(r.scale) | \(r.finishedCount)/\(r.runs.count)\(r.isComplete ? "" : " (incomplete)") | \(counts.map(String.init).joined(separator: " / ")) |\n"
+            let counts = [ClaimVerdict.Outcome.supported, .refuted, .inconclusive].map { o in
+                report.verdicts.filter { $0.outcome == o }.count
+            }
+            index +=
+                "| [\(r.spec.name)](\(report.folderName)/REPORT.md) | \(r.scale) | \(r.finishedCount)/\(r.runs.count)\(r.isComplete ? "" : " (incomplete)") | \(counts.map(String.init).joined(separator: " / ")) |\n"
             if formats.contains(.md) { files["\(report.folderName)/REPORT.md"] = try markdown(report, store: store) }
             if formats.contains(.csv) {
                 for table in report.tables { files["\(report.folderName)/\(table.name).csv"] = table.csv }
                 var claims = Table(name: "claims", headers: ["Claim", "Statement", "Verdict", "Rule", "Evidence"])
                 for v in report.verdicts {
-                    claims.add([(v.claim.id, v.claim.id), (v.claim.statement, v.claim.statement), (v.outcome.rawValue, v.outcome.rawValue),
-                                (v.rule, v.rule), (v.evidence.joined(separator: "; "), v.evidence.joined(separator: "; "))])
+                    claims.add([
+                        (v.claim.id, v.claim.id), (v.claim.statement, v.claim.statement),
+                        (v.outcome.rawValue, v.outcome.rawValue),
+                        (v.rule, v.rule), (v.evidence.joined(separator: "; "), v.evidence.joined(separator: "; ")),
+                    ])
                 }
                 files["\(report.folderName)/claims.csv"] = claims.csv
             }
-            if formats.contains(.svg) { for (name, plot) in report.plots { files["\(report.folderName)/\(name).svg"] = plot.svg } }
+            if formats.contains(.svg) {
+                for (name, plot) in report.plots { files["\(report.folderName)/\(name).svg"] = plot.svg }
+            }
         }
         if formats.contains(.md) { files["REPORT.md"] = index }
         return files
@@ -41,22 +51,33 @@ public struct ReportWriter {
         var out = "# \(spec.title)\n\n"
         out += "Experiment `\(spec.name)`, scale `\(r.scale)`"
         if !spec.section.isEmpty { out += "; paper Section \(spec.section), Figure \(spec.figure)" }
-        out += ". Dataset `\(spec.data.dataset.rawValue)`" + (spec.data.dataset == .cifar10JPEG ? " (the JPEG re-encoded stand-in, not the canonical CIFAR-10)" : "")
+        out +=
+            ". Dataset `\(spec.data.dataset.rawValue)`"
+            + (spec.data.dataset == .cifar10JPEG ? " (the JPEG re-encoded stand-in, not the canonical CIFAR-10)" : "")
         out += "; model `\(spec.model.kind.rawValue)`.\n\n"
-        if !r.isComplete { out += "> **Incomplete:** \(r.finishedCount) of \(r.runs.count) runs have finished; numbers below use the finished runs only.\n\n" }
+        if !r.isComplete {
+            out +=
+                "> **Incomplete:** \(r.finishedCount) of \(r.runs.count) runs have finished; numbers below use the finished runs only.\n\n"
+        }
         if r.supersededCount > 0 {
-            out += "> \(r.supersededCount) superseded run\(r.supersededCount == 1 ? "" : "s") (recorded under an earlier version of this spec or of the numerics, so not part of its current plan) \(r.supersededCount == 1 ? "is" : "are") left out.\n\n"
+            out +=
+                "> \(r.supersededCount) superseded run\(r.supersededCount == 1 ? "" : "s") (recorded under an earlier version of this spec or of the numerics, so not part of its current plan) \(r.supersededCount == 1 ? "is" : "are") left out.\n\n"
         }
         for (kernels, count) in r.otherKernelSets.sorted(by: { $0.key < $1.key }) {
-            out += "> \(count) run\(count == 1 ? "" : "s") of this plan computed under OpenBLAS's `\(kernels)` kernel set "
+            out +=
+                "> \(count) run\(count == 1 ? "" : "s") of this plan computed under OpenBLAS's `\(kernels)` kernel set "
                 + "\(count == 1 ? "is" : "are") kept apart (another kernel set rounds differently; runs are never mixed): "
                 + "`adam-bench report --kernels \(kernels)` reports \(count == 1 ? "it" : "them").\n\n"
         }
         for note in spec.notes { out += "> \(note)\n\n" }
-        out += "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over seeds; a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
+        out +=
+            "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over seeds; a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
         if formats.contains(.svg) { for (name, _) in report.plots { out += "![\(name)](\(name).svg)\n\n" } }
-        let titles = ["best_settings": "Best settings", "sensitivity": "Sensitivity (every setting)", "comparison": "Comparison at the best settings", "curves_at_epochs": "Training loss at selected epochs",
-                      "iteration_cost": "Cost per iteration (best settings)"]
+        let titles = [
+            "best_settings": "Best settings", "sensitivity": "Sensitivity (every setting)",
+            "comparison": "Comparison at the best settings", "curves_at_epochs": "Training loss at selected epochs",
+            "iteration_cost": "Cost per iteration (best settings)",
+        ]
         for table in report.tables { out += "## \(titles[table.name] ?? table.name)\n\n" + table.markdown + "\n" }
         out += "## Claims\n\n"
         if report.verdicts.isEmpty { out += "This spec states no claims.\n\n" }
@@ -72,14 +93,17 @@ public struct ReportWriter {
     func provenance(_ r: ExperimentResults) -> String {
         struct Record: Decodable {
             struct Base: Decodable {
-                let gitCommit: String, gitDirty: Bool, swiftVersion: String, openBLASCore: String, cpu: String, os: String, numericsVersion: Int
+                let gitCommit: String, gitDirty: Bool, swiftVersion: String, openBLASCore: String, cpu: String,
+                    os: String, numericsVersion: Int
             }
             let base: Base
             let datasetSHA256: String
             let whitening: String?
             let tokenizer: String?
         }
-        let records = r.runs.compactMap { $0.record.provenanceJSON.flatMap { try? JSONDecoder().decode(Record.self, from: Data($0.utf8)) } }
+        let records = r.runs.compactMap {
+            $0.record.provenanceJSON.flatMap { try? JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
+        }
         func list(_ values: [String]) -> String {
             values.isEmpty ? "not recorded" : Set(values).sorted().map { "`\($0)`" }.joined(separator: ", ")
         }
@@ -87,7 +111,8 @@ public struct ReportWriter {
         out += "| Commits | \(list(records.map { $0.base.gitCommit + ($0.base.gitDirty ? " (dirty)" : "") })) |\n"
         out += "| Toolchain | \(list(records.map(\.base.swiftVersion))) |\n"
         out += "| CPU / OpenBLAS core | \(list(records.map { "\($0.base.cpu) / \($0.base.openBLASCore)" })) |\n"
-        out += "| Kernel set of the run keys | \(r.blasKernels.map { "`\($0)`" } ?? "none (the model calls no BLAS)") |\n"
+        out +=
+            "| Kernel set of the run keys | \(r.blasKernels.map { "`\($0)`" } ?? "none (the model calls no BLAS)") |\n"
         out += "| OS | \(list(records.map(\.base.os))) |\n"
         out += "| Numerics version | \(list(records.map { String($0.base.numericsVersion) })) |\n"
         out += "| Dataset fingerprint | \(list(r.runs.map(\.record.datasetSHA256))) |\n"
@@ -95,7 +120,8 @@ public struct ReportWriter {
         if !whitening.isEmpty { out += "| ZCA transform | \(list(whitening)) |\n" }
         let tokenizer = records.compactMap(\.tokenizer)
         if !tokenizer.isEmpty { out += "| Tokenizer | \(list(tokenizer)) |\n" }
-        out += "| Divergence policy | NaN/Inf loss, or a loss above \(Reports.Format.number(r.spec.training.divergenceThreshold)), stops a run as diverged |\n"
+        out +=
+            "| Divergence policy | NaN/Inf loss, or a loss above \(Reports.Format.number(r.spec.training.divergenceThreshold)), stops a run as diverged |\n"
         return out
     }
 }

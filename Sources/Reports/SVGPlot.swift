@@ -20,7 +20,9 @@ public struct SVGPlot: Sendable {
     /// Draw a marker at every point (few points, e.g. a learning-rate sweep).
     public var markers = false
 
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
+    static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22",
+    ]
     static let width = 800.0, height = 500.0
     static let left = 80.0, right = 190.0, top = 40.0, bottom = 60.0
 
@@ -28,11 +30,19 @@ public struct SVGPlot: Sendable {
         let values = series.flatMap { $0.low + $0.high + $0.mean }.filter { $0.isFinite && (!logY || $0 > 0) }
         let xs = series.flatMap(\.x).filter(\.isFinite)
         guard let yMin = values.min(), let yMax = values.max(), let xMin = xs.min(), let xMax = xs.max() else {
-            return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"500\"><text x=\"20\" y=\"40\">\(escape(title)): no data</text></svg>\n"
+            return
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"500\"><text x=\"20\" y=\"40\">\(escape(title)): no data</text></svg>\n"
         }
         func ty(_ y: Double) -> Double { logY ? log10(y) : y }
         var (lo, hi) = (ty(yMin), ty(yMax))
-        if logY { lo = floor(lo); hi = ceil(hi) } else { let pad = max((hi - lo) * 0.05, abs(hi) * 0.05, 1e-12); lo -= pad; hi += pad }
+        if logY {
+            lo = floor(lo)
+            hi = ceil(hi)
+        } else {
+            let pad = max((hi - lo) * 0.05, abs(hi) * 0.05, 1e-12)
+            lo -= pad
+            hi += pad
+        }
         if hi <= lo { hi = lo + 1 }
         let x1 = xMax > xMin ? xMax : xMin + 1
         let plotW = Self.width - Self.left - Self.right, plotH = Self.height - Self.top - Self.bottom
@@ -40,24 +50,33 @@ public struct SVGPlot: Sendable {
         func py(_ y: Double) -> Double { Self.top + (1 - (ty(y) - lo) / (hi - lo)) * plotH }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"500\" viewBox=\"0 0 800 500\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"500\" viewBox=\"0 0 800 500\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
         out += "<rect width=\"800\" height=\"500\" fill=\"white\"/>\n"
-        out += "<text x=\"\(f(Self.left + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">\(escape(title))</text>\n"
+        out +=
+            "<text x=\"\(f(Self.left + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">\(escape(title))</text>\n"
         // Axes, ticks and grid.
-        out += "<rect x=\"\(f(Self.left))\" y=\"\(f(Self.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
+        out +=
+            "<rect x=\"\(f(Self.left))\" y=\"\(f(Self.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#333\"/>\n"
         for tick in yTicks(lo, hi) {
             let y = Self.top + (1 - (tick - lo) / (hi - lo)) * plotH
-            out += "<line x1=\"\(f(Self.left))\" y1=\"\(f(y))\" x2=\"\(f(Self.left + plotW))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>\n"
-            let label = logY ? (tick == tick.rounded() ? "1e\(Int(tick))" : Format.number(pow(10, tick))) : Format.number(tick)
+            out +=
+                "<line x1=\"\(f(Self.left))\" y1=\"\(f(y))\" x2=\"\(f(Self.left + plotW))\" y2=\"\(f(y))\" stroke=\"#ddd\"/>\n"
+            let label =
+                logY ? (tick == tick.rounded() ? "1e\(Int(tick))" : Format.number(pow(10, tick))) : Format.number(tick)
             out += "<text x=\"\(f(Self.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(label)</text>\n"
         }
         for tick in niceTicks(xMin, x1, count: 8) {
             let x = px(tick)
-            out += "<line x1=\"\(f(x))\" y1=\"\(f(Self.top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(Self.top + plotH + 5))\" stroke=\"#333\"/>\n"
-            out += "<text x=\"\(f(x))\" y=\"\(f(Self.top + plotH + 20))\" text-anchor=\"middle\">\(Format.number(tick))</text>\n"
+            out +=
+                "<line x1=\"\(f(x))\" y1=\"\(f(Self.top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(Self.top + plotH + 5))\" stroke=\"#333\"/>\n"
+            out +=
+                "<text x=\"\(f(x))\" y=\"\(f(Self.top + plotH + 20))\" text-anchor=\"middle\">\(Format.number(tick))</text>\n"
         }
-        out += "<text x=\"\(f(Self.left + plotW / 2))\" y=\"\(f(Self.height - 15))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-        out += "<text transform=\"translate(20 \(f(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))\(logY ? " (log scale)" : "")</text>\n"
+        out +=
+            "<text x=\"\(f(Self.left + plotW / 2))\" y=\"\(f(Self.height - 15))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(20 \(f(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))\(logY ? " (log scale)" : "")</text>\n"
         // Series: band, then line.
         for (i, s) in series.enumerated() {
             let color = Self.palette[i % Self.palette.count]
@@ -66,16 +85,21 @@ public struct SVGPlot: Sendable {
             if band.count > 1, band.contains(where: { s.high[$0] > s.low[$0] }) {
                 let upper = band.map { "\(f(px(s.x[$0]))),\(f(py(s.high[$0])))" }
                 let lower = band.reversed().map { "\(f(px(s.x[$0]))),\(f(py(s.low[$0])))" }
-                out += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+                out +=
+                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
             }
             if markers {
-                for i in points { out += "<circle cx=\"\(f(px(s.x[i])))\" cy=\"\(f(py(s.mean[i])))\" r=\"4\" fill=\"\(color)\"/>\n" }
+                for i in points {
+                    out += "<circle cx=\"\(f(px(s.x[i])))\" cy=\"\(f(py(s.mean[i])))\" r=\"4\" fill=\"\(color)\"/>\n"
+                }
             }
             if !points.isEmpty {
-                out += "<polyline points=\"\(points.map { "\(f(px(s.x[$0]))),\(f(py(s.mean[$0])))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                out +=
+                    "<polyline points=\"\(points.map { "\(f(px(s.x[$0]))),\(f(py(s.mean[$0])))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
             }
             let ly = Self.top + 10 + Double(i) * 22
-            out += "<line x1=\"\(f(Self.width - Self.right + 15))\" y1=\"\(f(ly))\" x2=\"\(f(Self.width - Self.right + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
+            out +=
+                "<line x1=\"\(f(Self.width - Self.right + 15))\" y1=\"\(f(ly))\" x2=\"\(f(Self.width - Self.right + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
             out += "<text x=\"\(f(Self.width - Self.right + 46))\" y=\"\(f(ly + 4))\">\(escape(s.name))</text>\n"
         }
         out += "</svg>\n"
@@ -95,11 +119,15 @@ public struct SVGPlot: Sendable {
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
         var ticks: [Double] = []
         var t = (lo / step).rounded(.up) * step
-        while t <= hi + step * 1e-9 { ticks.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+        while t <= hi + step * 1e-9 {
+            ticks.append(abs(t) < step * 1e-9 ? 0 : t)
+            t += step
+        }
         return ticks
     }
 
     func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

@@ -35,10 +35,17 @@ public struct Analysis: Sendable {
                 let finished = group.filter(\.isFinished)
                 let diverged = finished.filter(\.isDiverged).count
                 let score: Double
-                if finished.isEmpty { score = .nan }
-                else if diverged > 0 { score = .infinity }
-                else { score = Statistics.mean(finished.map { Self.windowMean($0.curve(rule.metric), lastFraction: rule.lastFraction) }) }
-                return SettingSummary(label: label, settingJSON: json, runs: finished, total: group.count, diverged: diverged, score: score)
+                if finished.isEmpty {
+                    score = .nan
+                } else if diverged > 0 {
+                    score = .infinity
+                } else {
+                    score = Statistics.mean(
+                        finished.map { Self.windowMean($0.curve(rule.metric), lastFraction: rule.lastFraction) })
+                }
+                return SettingSummary(
+                    label: label, settingJSON: json, runs: finished, total: group.count, diverged: diverged,
+                    score: score)
             }
         }
         self.settings = summaries
@@ -46,7 +53,9 @@ public struct Analysis: Sendable {
         var best: [String: SettingSummary] = [:]
         for (label, list) in summaries {
             // Lowest finite score; ties broken by the setting's text, so the choice is deterministic.
-            if let choice = list.filter({ $0.score.isFinite }).min(by: { ($0.score, $0.settingJSON) < ($1.score, $1.settingJSON) }) {
+            if let choice = list.filter({ $0.score.isFinite }).min(by: {
+                ($0.score, $0.settingJSON) < ($1.score, $1.settingJSON)
+            }) {
                 best[label] = choice
             }
         }

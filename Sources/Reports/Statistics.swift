@@ -32,7 +32,9 @@ public enum Statistics {
             means.append(sum / Double(values.count))
         }
         means.sort()
-        return Estimate(mean: m, interval: means[Int(0.025 * Double(resamples))]...means[Int(0.975 * Double(resamples)) - 1], count: values.count)
+        return Estimate(
+            mean: m, interval: means[Int(0.025 * Double(resamples))]...means[Int(0.975 * Double(resamples)) - 1],
+            count: values.count)
     }
 
     /// Paired differences a[i] - b[i] (same seed i), with their bootstrap interval.

@@ -17,7 +17,9 @@ public struct Table: Sendable {
     }
 
     public var markdown: String {
-        func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        }
         var out = "| " + headers.map(escape).joined(separator: " | ") + " |\n"
         out += "|" + headers.map { _ in "---" }.joined(separator: "|") + "|\n"
         for row in rows { out += "| " + row.map { escape($0.0) }.joined(separator: " | ") + " |\n" }
@@ -26,10 +28,12 @@ public struct Table: Sendable {
 
     public var csv: String {
         func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         let header = headers.map { Self.snakeCase($0) }.map(field).joined(separator: ",")
-        return ([header] + rows.map { $0.map { field($0.1) }.joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
+        return ([header] + rows.map { $0.map { field($0.1) }.joined(separator: ",") }).joined(separator: "\r\n")
+            + "\r\n"
     }
 
     static func snakeCase(_ s: String) -> String {

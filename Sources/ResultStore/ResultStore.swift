@@ -16,7 +16,8 @@ public final class ResultStore: Sendable {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw StoreError("\(path): the folder \(folder.path) does not exist; expected an existing, writable folder")
         }
         let exists = FileManager.default.fileExists(atPath: path)
@@ -24,7 +25,8 @@ public final class ResultStore: Sendable {
             let header = handle.readData(ofLength: 16)
             try? handle.close()
             if !header.isEmpty && header != Data("SQLite format 3\u{0}".utf8) {
-                throw StoreError("\(path): not a SQLite database; expected an AdamBench results database (or a new path)")
+                throw StoreError(
+                    "\(path): not a SQLite database; expected an AdamBench results database (or a new path)")
             }
         }
         // Opening checks and migrates the schema; another process doing the same at the same moment
@@ -33,7 +35,9 @@ public final class ResultStore: Sendable {
         let lockPath = path + ".lock"
         let lockDescriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else {
-            throw StoreError("\(path): cannot create the lock file \(lockPath) (\(String(cString: strerror(errno)))); expected a writable folder")
+            throw StoreError(
+                "\(path): cannot create the lock file \(lockPath) (\(String(cString: strerror(errno)))); expected a writable folder"
+            )
         }
         defer { close(lockDescriptor) }
         flock(lockDescriptor, LOCK_EX)
@@ -56,12 +60,16 @@ public final class ResultStore: Sendable {
             let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
             if applicationID != StoreSchema.applicationID && !tables.isEmpty {
-                throw StoreError("\(path): this SQLite database is not an AdamBench results database (application_id \(applicationID), tables \(tables.prefix(5).joined(separator: ", "))); refusing to modify it")
+                throw StoreError(
+                    "\(path): this SQLite database is not an AdamBench results database (application_id \(applicationID), tables \(tables.prefix(5).joined(separator: ", "))); refusing to modify it"
+                )
             }
             if try migrator.hasBeenSuperseded(db) {
                 let known = Set(migrator.migrations)
                 let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
-                throw StoreError("\(path): written by a newer AdamBench (schema migrations \(unknown.joined(separator: ", ")) are unknown to this version); upgrade adam-bench to read it")
+                throw StoreError(
+                    "\(path): written by a newer AdamBench (schema migrations \(unknown.joined(separator: ", ")) are unknown to this version); upgrade adam-bench to read it"
+                )
             }
         }
         // A new database reclaims the space of deleted checkpoints (tens of MB for a CNN run) as
@@ -69,7 +77,7 @@ public final class ResultStore: Sendable {
         try pool.writeWithoutTransaction { db in
             if try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").isEmpty {
                 try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-                try db.execute(sql: "VACUUM") // applies it to the (empty) file
+                try db.execute(sql: "VACUUM")  // applies it to the (empty) file
             }
         }
         do { try migrator.migrate(pool) } catch {
@@ -84,11 +92,12 @@ public final class ResultStore: Sendable {
     public func registerExperiment(name: String, title: String, specPath: String, specText: String) throws -> Int64 {
         let sha = SHA256.hash(data: Data(specText.utf8)).map { String(format: "%02x", $0) }.joined()
         return try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO experiments (name, title, spec_path, spec_text, spec_sha256, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET title = excluded.title, spec_path = excluded.spec_path,
-                    spec_text = excluded.spec_text, spec_sha256 = excluded.spec_sha256, updated_at = excluded.updated_at
-                """, arguments: [name, title, specPath, specText, sha, Self.timestamp()])
+            try db.execute(
+                sql: """
+                    INSERT INTO experiments (name, title, spec_path, spec_text, spec_sha256, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET title = excluded.title, spec_path = excluded.spec_path,
+                        spec_text = excluded.spec_text, spec_sha256 = excluded.spec_sha256, updated_at = excluded.updated_at
+                    """, arguments: [name, title, specPath, specText, sha, Self.timestamp()])
             return try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])!
         }
     }
@@ -97,17 +106,25 @@ public final class ResultStore: Sendable {
     public func ensureRuns(_ runs: [NewRun]) throws {
         try pool.write { db in
             for run in runs {
-                guard let experimentID = try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [run.experiment]) else {
+                guard
+                    let experimentID = try Int64.fetchOne(
+                        db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [run.experiment])
+                else {
                     throw StoreError("\(path): experiment \(run.experiment) is not registered")
                 }
-                try db.execute(sql: """
-                    INSERT INTO runs (run_key, experiment_id, scale, label, optimizer, setting_json, conventions_json, model_json,
-                        data_json, training_json, dataset, dataset_sha256, seed, epochs_planned, estimated_flops)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(run_key) DO NOTHING
-                    """, arguments: [run.key, experimentID, run.scale, run.label, run.optimizer, run.settingJSON, run.conventionsJSON,
-                                     run.modelJSON, run.dataJSON, run.trainingJSON, run.dataset, run.datasetSHA256,
-                                     Int64(bitPattern: run.seed), run.epochsPlanned, run.estimatedFLOPs])
+                try db.execute(
+                    sql: """
+                        INSERT INTO runs (run_key, experiment_id, scale, label, optimizer, setting_json, conventions_json, model_json,
+                            data_json, training_json, dataset, dataset_sha256, seed, epochs_planned, estimated_flops)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(run_key) DO NOTHING
+                        """,
+                    arguments: [
+                        run.key, experimentID, run.scale, run.label, run.optimizer, run.settingJSON,
+                        run.conventionsJSON,
+                        run.modelJSON, run.dataJSON, run.trainingJSON, run.dataset, run.datasetSHA256,
+                        Int64(bitPattern: run.seed), run.epochsPlanned, run.estimatedFLOPs,
+                    ])
             }
         }
     }
@@ -116,13 +133,17 @@ public final class ResultStore: Sendable {
     public func reset(keys: [String]) throws {
         try pool.write { db in
             for key in keys {
-                try db.execute(sql: "DELETE FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)", arguments: [key])
-                try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)", arguments: [key])
-                try db.execute(sql: """
-                    UPDATE runs SET status = 'pending', epochs_completed = 0, steps_completed = 0, diverged_step = NULL,
-                        last_finite_loss = NULL, error_text = NULL, owner = NULL, heartbeat_at = NULL, started_at = NULL,
-                        finished_at = NULL, train_seconds = 0, notes_json = NULL WHERE run_key = ?
-                    """, arguments: [key])
+                try db.execute(
+                    sql: "DELETE FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)", arguments: [key])
+                try db.execute(
+                    sql: "DELETE FROM checkpoints WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)",
+                    arguments: [key])
+                try db.execute(
+                    sql: """
+                        UPDATE runs SET status = 'pending', epochs_completed = 0, steps_completed = 0, diverged_step = NULL,
+                            last_finite_loss = NULL, error_text = NULL, owner = NULL, heartbeat_at = NULL, started_at = NULL,
+                            finished_at = NULL, train_seconds = 0, notes_json = NULL WHERE run_key = ?
+                        """, arguments: [key])
             }
         }
     }
@@ -132,31 +153,37 @@ public final class ResultStore: Sendable {
     public func retryFailed(keys: [String]) throws {
         try pool.write { db in
             for key in keys {
-                try db.execute(sql: "UPDATE runs SET status = 'pending' WHERE run_key = ? AND status = 'failed'", arguments: [key])
+                try db.execute(
+                    sql: "UPDATE runs SET status = 'pending' WHERE run_key = ? AND status = 'failed'", arguments: [key])
             }
         }
     }
 
     /// Atomically claims the most expensive runnable run among `keys`: pending, or running under an
     /// owner that `isStale` says is gone (a killed process). Returns nil when none is left.
-    public func claimNext(keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool) throws -> RunRecord? {
+    public func claimNext(
+        keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool
+    ) throws -> RunRecord? {
         try pool.writeWithoutTransaction { db in
             var claimed: RunRecord?
             try db.inTransaction(.immediate) {
-                let candidates = try Row.fetchAll(db, sql: """
-                    SELECT id, run_key, status, owner, heartbeat_at FROM runs
-                    WHERE status IN ('pending', 'running') ORDER BY estimated_flops DESC, id
-                    """)
+                let candidates = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, run_key, status, owner, heartbeat_at FROM runs
+                        WHERE status IN ('pending', 'running') ORDER BY estimated_flops DESC, id
+                        """)
                 for row in candidates {
                     let key: String = row["run_key"]
                     guard keys.contains(key) else { continue }
                     let status: String = row["status"]
                     if status == "running" && !isStale(row["owner"], row["heartbeat_at"]) { continue }
                     let id: Int64 = row["id"]
-                    try db.execute(sql: """
-                        UPDATE runs SET status = 'running', owner = ?, heartbeat_at = ?, started_at = COALESCE(started_at, ?)
-                        WHERE id = ?
-                        """, arguments: [owner, Date().timeIntervalSince1970, Self.timestamp(), id])
+                    try db.execute(
+                        sql: """
+                            UPDATE runs SET status = 'running', owner = ?, heartbeat_at = ?, started_at = COALESCE(started_at, ?)
+                            WHERE id = ?
+                            """, arguments: [owner, Date().timeIntervalSince1970, Self.timestamp(), id])
                     claimed = try Self.fetchRuns(db, whereClause: "r.id = ?", arguments: [id]).first
                     break
                 }
@@ -168,30 +195,40 @@ public final class ResultStore: Sendable {
 
     /// Records an epoch's metrics, progress and checkpoint in one transaction: after a crash, the
     /// database holds either all of the epoch or none of it.
-    public func recordEpoch(runID: Int64, metrics: [MetricPoint], epochsCompleted: Int, stepsCompleted: Int,
-                            trainSeconds: Double, checkpoint: Checkpoint?) throws {
+    public func recordEpoch(
+        runID: Int64, metrics: [MetricPoint], epochsCompleted: Int, stepsCompleted: Int,
+        trainSeconds: Double, checkpoint: Checkpoint?
+    ) throws {
         try pool.write { db in
             try Self.insert(metrics, runID: runID, db: db)
-            try db.execute(sql: "UPDATE runs SET epochs_completed = ?, steps_completed = ?, train_seconds = ?, heartbeat_at = ? WHERE id = ?",
-                           arguments: [epochsCompleted, stepsCompleted, trainSeconds, Date().timeIntervalSince1970, runID])
+            try db.execute(
+                sql:
+                    "UPDATE runs SET epochs_completed = ?, steps_completed = ?, train_seconds = ?, heartbeat_at = ? WHERE id = ?",
+                arguments: [epochsCompleted, stepsCompleted, trainSeconds, Date().timeIntervalSince1970, runID])
             if let c = checkpoint {
-                try db.execute(sql: """
-                    INSERT INTO checkpoints (run_id, epoch, step, parameters, optimizer_state, rng_state, train_seconds, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(run_id) DO UPDATE SET epoch = excluded.epoch, step = excluded.step, parameters = excluded.parameters,
-                        optimizer_state = excluded.optimizer_state, rng_state = excluded.rng_state,
-                        train_seconds = excluded.train_seconds, created_at = excluded.created_at
-                    """, arguments: [runID, c.epoch, c.step, Data(c.parameters), Data(c.optimizerState), c.rngState, c.trainSeconds, Self.timestamp()])
+                try db.execute(
+                    sql: """
+                        INSERT INTO checkpoints (run_id, epoch, step, parameters, optimizer_state, rng_state, train_seconds, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(run_id) DO UPDATE SET epoch = excluded.epoch, step = excluded.step, parameters = excluded.parameters,
+                            optimizer_state = excluded.optimizer_state, rng_state = excluded.rng_state,
+                            train_seconds = excluded.train_seconds, created_at = excluded.created_at
+                        """,
+                    arguments: [
+                        runID, c.epoch, c.step, Data(c.parameters), Data(c.optimizerState), c.rngState, c.trainSeconds,
+                        Self.timestamp(),
+                    ])
             }
         }
     }
 
     static func insert(_ metrics: [MetricPoint], runID: Int64, db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO metrics (run_id, name, step, epoch, value, bits, wall_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(run_id, name, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value,
-                bits = excluded.bits, wall_seconds = excluded.wall_seconds
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO metrics (run_id, name, step, epoch, value, bits, wall_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(run_id, name, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value,
+                    bits = excluded.bits, wall_seconds = excluded.wall_seconds
+                """)
         for m in metrics {
             let (value, bits) = m.stored
             try statement.execute(arguments: [runID, m.name, m.step, m.epoch, value, bits, m.wallSeconds])
@@ -204,13 +241,20 @@ public final class ResultStore: Sendable {
     }
 
     /// Ends a run: completed, diverged (with the step and last finite loss) or failed (with the error).
-    public func finish(runID: Int64, status: RunRecord.Status, divergedStep: Int? = nil, lastFiniteLoss: Double? = nil,
-                       errorText: String? = nil, provenanceJSON: String? = nil, notesJSON: String? = nil) throws {
+    public func finish(
+        runID: Int64, status: RunRecord.Status, divergedStep: Int? = nil, lastFiniteLoss: Double? = nil,
+        errorText: String? = nil, provenanceJSON: String? = nil, notesJSON: String? = nil
+    ) throws {
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = ?, diverged_step = ?, last_finite_loss = ?, error_text = ?, finished_at = ?, owner = NULL,
-                    provenance_json = COALESCE(?, provenance_json), notes_json = COALESCE(?, notes_json) WHERE id = ?
-                """, arguments: [status.rawValue, divergedStep, lastFiniteLoss, errorText, Self.timestamp(), provenanceJSON, notesJSON, runID])
+            try db.execute(
+                sql: """
+                    UPDATE runs SET status = ?, diverged_step = ?, last_finite_loss = ?, error_text = ?, finished_at = ?, owner = NULL,
+                        provenance_json = COALESCE(?, provenance_json), notes_json = COALESCE(?, notes_json) WHERE id = ?
+                    """,
+                arguments: [
+                    status.rawValue, divergedStep, lastFiniteLoss, errorText, Self.timestamp(), provenanceJSON,
+                    notesJSON, runID,
+                ])
             if status != .failed { try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID]) }
         }
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
@@ -219,26 +263,35 @@ public final class ResultStore: Sendable {
     /// Gives a claimed run back (interrupted): it stays resumable from its checkpoint.
     public func release(runID: Int64) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE id = ? AND status = 'running'", arguments: [runID])
+            try db.execute(
+                sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE id = ? AND status = 'running'",
+                arguments: [runID])
         }
     }
 
     public func setProvenance(runID: Int64, json: String) throws {
-        try pool.write { db in try db.execute(sql: "UPDATE runs SET provenance_json = ? WHERE id = ?", arguments: [json, runID]) }
+        try pool.write { db in
+            try db.execute(sql: "UPDATE runs SET provenance_json = ? WHERE id = ?", arguments: [json, runID])
+        }
     }
 
     public func heartbeat(runID: Int64) throws {
-        try pool.write { db in try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, runID]) }
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, runID])
+        }
     }
 
     // MARK: reading
 
     public func checkpoint(runID: Int64) throws -> Checkpoint? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ?", arguments: [runID]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ?", arguments: [runID])
+            else { return nil }
             let parameters: Data = row["parameters"], state: Data = row["optimizer_state"]
-            return Checkpoint(epoch: row["epoch"], step: row["step"], parameters: [UInt8](parameters), optimizerState: [UInt8](state),
-                              rngState: row["rng_state"], trainSeconds: row["train_seconds"])
+            return Checkpoint(
+                epoch: row["epoch"], step: row["step"], parameters: [UInt8](parameters), optimizerState: [UInt8](state),
+                rngState: row["rng_state"], trainSeconds: row["train_seconds"])
         }
     }
 
@@ -257,18 +310,25 @@ public final class ResultStore: Sendable {
 
     public func experiments() throws -> [(name: String, title: String, specText: String)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, title, spec_text FROM experiments ORDER BY name").map { ($0["name"], $0["title"], $0["spec_text"]) }
+            try Row.fetchAll(db, sql: "SELECT name, title, spec_text FROM experiments ORDER BY name").map {
+                ($0["name"], $0["title"], $0["spec_text"])
+            }
         }
     }
 
     /// A run's metrics in canonical order: by name, then step.
     public func metrics(runID: Int64, name: String? = nil) throws -> [MetricPoint] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT name, step, epoch, bits, wall_seconds FROM metrics WHERE run_id = ?"
-                                        + (name == nil ? "" : " AND name = ?") + " ORDER BY name, step",
-                                        arguments: name == nil ? [runID] : [runID, name!])
-            return rows.map { MetricPoint(name: $0["name"], step: $0["step"], epoch: $0["epoch"],
-                                          value: MetricPoint.value(bits: $0["bits"]), wallSeconds: $0["wall_seconds"]) }
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT name, step, epoch, bits, wall_seconds FROM metrics WHERE run_id = ?"
+                    + (name == nil ? "" : " AND name = ?") + " ORDER BY name, step",
+                arguments: name == nil ? [runID] : [runID, name!])
+            return rows.map {
+                MetricPoint(
+                    name: $0["name"], step: $0["step"], epoch: $0["epoch"],
+                    value: MetricPoint.value(bits: $0["bits"]), wallSeconds: $0["wall_seconds"])
+            }
         }
     }
 
@@ -288,19 +348,26 @@ public final class ResultStore: Sendable {
     }
 
     static func fetchRuns(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [RunRecord] {
-        try Row.fetchAll(db, sql: """
-            SELECT r.*, e.name AS experiment_name FROM runs r JOIN experiments e ON e.id = r.experiment_id
-            WHERE \(whereClause) ORDER BY r.id
-            """, arguments: arguments).map { row in
-            RunRecord(id: row["id"], key: row["run_key"], experiment: row["experiment_name"], scale: row["scale"], label: row["label"],
-                      optimizer: row["optimizer"], settingJSON: row["setting_json"], conventionsJSON: row["conventions_json"],
-                      modelJSON: row["model_json"], dataJSON: row["data_json"], trainingJSON: row["training_json"],
-                      dataset: row["dataset"], datasetSHA256: row["dataset_sha256"], seed: UInt64(bitPattern: row["seed"]),
-                      epochsPlanned: row["epochs_planned"], estimatedFLOPs: row["estimated_flops"],
-                      status: RunRecord.Status(rawValue: row["status"]) ?? .failed, epochsCompleted: row["epochs_completed"],
-                      stepsCompleted: row["steps_completed"], divergedStep: row["diverged_step"], lastFiniteLoss: row["last_finite_loss"],
-                      errorText: row["error_text"], owner: row["owner"], trainSeconds: row["train_seconds"], provenanceJSON: row["provenance_json"],
-                      notesJSON: row["notes_json"])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.*, e.name AS experiment_name FROM runs r JOIN experiments e ON e.id = r.experiment_id
+                WHERE \(whereClause) ORDER BY r.id
+                """, arguments: arguments
+        ).map { row in
+            RunRecord(
+                id: row["id"], key: row["run_key"], experiment: row["experiment_name"], scale: row["scale"],
+                label: row["label"],
+                optimizer: row["optimizer"], settingJSON: row["setting_json"], conventionsJSON: row["conventions_json"],
+                modelJSON: row["model_json"], dataJSON: row["data_json"], trainingJSON: row["training_json"],
+                dataset: row["dataset"], datasetSHA256: row["dataset_sha256"], seed: UInt64(bitPattern: row["seed"]),
+                epochsPlanned: row["epochs_planned"], estimatedFLOPs: row["estimated_flops"],
+                status: RunRecord.Status(rawValue: row["status"]) ?? .failed, epochsCompleted: row["epochs_completed"],
+                stepsCompleted: row["steps_completed"], divergedStep: row["diverged_step"],
+                lastFiniteLoss: row["last_finite_loss"],
+                errorText: row["error_text"], owner: row["owner"], trainSeconds: row["train_seconds"],
+                provenanceJSON: row["provenance_json"],
+                notesJSON: row["notes_json"])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A run as stored: identity, configuration (JSON texts), status and progress.
 public struct RunRecord: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable {
@@ -35,7 +36,9 @@ public struct RunRecord: Sendable, Equatable {
 
     /// The run's notes.
     public var notes: [String] {
-        guard let notesJSON, let notes = try? JSONDecoder().decode([String].self, from: Data(notesJSON.utf8)) else { return [] }
+        guard let notesJSON, let notes = try? JSONDecoder().decode([String].self, from: Data(notesJSON.utf8)) else {
+            return []
+        }
         return notes
     }
 }
@@ -58,13 +61,26 @@ public struct NewRun: Sendable {
     public let epochsPlanned: Int
     public let estimatedFLOPs: Double
 
-    public init(key: String, experiment: String, scale: String, label: String, optimizer: String, settingJSON: String,
-                conventionsJSON: String, modelJSON: String, dataJSON: String, trainingJSON: String, dataset: String,
-                datasetSHA256: String, seed: UInt64, epochsPlanned: Int, estimatedFLOPs: Double) {
-        self.key = key; self.experiment = experiment; self.scale = scale; self.label = label; self.optimizer = optimizer
-        self.settingJSON = settingJSON; self.conventionsJSON = conventionsJSON; self.modelJSON = modelJSON
-        self.dataJSON = dataJSON; self.trainingJSON = trainingJSON; self.dataset = dataset; self.datasetSHA256 = datasetSHA256
-        self.seed = seed; self.epochsPlanned = epochsPlanned; self.estimatedFLOPs = estimatedFLOPs
+    public init(
+        key: String, experiment: String, scale: String, label: String, optimizer: String, settingJSON: String,
+        conventionsJSON: String, modelJSON: String, dataJSON: String, trainingJSON: String, dataset: String,
+        datasetSHA256: String, seed: UInt64, epochsPlanned: Int, estimatedFLOPs: Double
+    ) {
+        self.key = key
+        self.experiment = experiment
+        self.scale = scale
+        self.label = label
+        self.optimizer = optimizer
+        self.settingJSON = settingJSON
+        self.conventionsJSON = conventionsJSON
+        self.modelJSON = modelJSON
+        self.dataJSON = dataJSON
+        self.trainingJSON = trainingJSON
+        self.dataset = dataset
+        self.datasetSHA256 = datasetSHA256
+        self.seed = seed
+        self.epochsPlanned = epochsPlanned
+        self.estimatedFLOPs = estimatedFLOPs
     }
 }
 
@@ -78,8 +94,14 @@ public struct Checkpoint: Sendable, Equatable {
     public let rngState: String
     public let trainSeconds: Double
 
-    public init(epoch: Int, step: Int, parameters: [UInt8], optimizerState: [UInt8], rngState: String, trainSeconds: Double) {
-        self.epoch = epoch; self.step = step; self.parameters = parameters; self.optimizerState = optimizerState
-        self.rngState = rngState; self.trainSeconds = trainSeconds
+    public init(
+        epoch: Int, step: Int, parameters: [UInt8], optimizerState: [UInt8], rngState: String, trainSeconds: Double
+    ) {
+        self.epoch = epoch
+        self.step = step
+        self.parameters = parameters
+        self.optimizerState = optimizerState
+        self.rngState = rngState
+        self.trainSeconds = trainSeconds
     }
 }

@@ -29,7 +29,9 @@ final class BatchAssembler {
                         (out.baseAddress! + r * d).update(from: x.baseAddress! + i * d, count: d)
                         l[r] = set.labels[i]
                     }
-                    return body(ModelBatch(count: n, dense: UnsafePointer(out.baseAddress!), labels: UnsafePointer(l.baseAddress!)))
+                    return body(
+                        ModelBatch(
+                            count: n, dense: UnsafePointer(out.baseAddress!), labels: UnsafePointer(l.baseAddress!)))
                 }
             }
         }
@@ -48,16 +50,26 @@ final class BatchAssembler {
             offsets[r + 1] = nonzeros
             labels[r] = set.labels[i]
         }
-        return offsets.withUnsafeBufferPointer { o in columns.withUnsafeBufferPointer { c in values.withUnsafeBufferPointer { v in
-            labels.withUnsafeBufferPointer { l in
-                body(ModelBatch(count: indices.count, sparse: SparseRows(rowOffsets: o.baseAddress!, columns: c.baseAddress!, values: v.baseAddress!),
+        return offsets.withUnsafeBufferPointer { o in
+            columns.withUnsafeBufferPointer { c in
+                values.withUnsafeBufferPointer { v in
+                    labels.withUnsafeBufferPointer { l in
+                        body(
+                            ModelBatch(
+                                count: indices.count,
+                                sparse: SparseRows(
+                                    rowOffsets: o.baseAddress!, columns: c.baseAddress!, values: v.baseAddress!),
                                 labels: l.baseAddress!))
-            } } } }
+                    }
+                }
+            }
+        }
     }
 
     /// An upper bound on the nonzeros of any `batch` rows of `set`: the sum of its `batch` longest rows.
     static func maxNonzeros(_ set: BagOfWordsSet, batch: Int) -> Int {
-        let lengths = (0..<set.count).map { set.features.rowOffsets[$0 + 1] - set.features.rowOffsets[$0] }.sorted(by: >)
+        let lengths = (0..<set.count).map { set.features.rowOffsets[$0 + 1] - set.features.rowOffsets[$0] }.sorted(
+            by: >)
         return max(1, lengths.prefix(batch).reduce(0, +))
     }
 }

@@ -39,11 +39,16 @@ final class LBFGSStep: QuasiNewtonDriver {
 
     func stepsPerEpoch(minibatches: Int) -> Int { fullBatch ? 1 : minibatches }
 
-    func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss {
+    func step(
+        parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int
+    ) -> StepLoss {
         stepCount += 1
         var penalty = 0.0
         let loss = lbfgs.step(parameters: parameters.baseAddress!) { [fullBatch] x, g in
-            let result = fullBatch ? objective.evaluateFullBatch(at: x, gradient: g) : objective.evaluate(batch: scheduledBatch, at: x, gradient: g)
+            let result =
+                fullBatch
+                ? objective.evaluateFullBatch(at: x, gradient: g)
+                : objective.evaluate(batch: scheduledBatch, at: x, gradient: g)
             penalty = result.penalty
             return result.objective
         }

@@ -1,5 +1,8 @@
 import DeterministicRandom
+import Foundation
 import NeuralNetworks
+import Optimizers
+import ResultStore
 
 /// The training objective as an optimizer sees it when it drives the objective itself (PyTorch's
 /// `step(closure)`; SFO and L-BFGS need this): a sum over minibatches, any of which can be
@@ -27,8 +30,10 @@ public final class MinibatchObjective {
         Array($0..<min($0 + batchSize, exampleCount))[...]
     }
 
-    init(model: any Model<Float>, noise: Xoshiro256, exampleCount: Int, batchSize: Int, capacity: Int,
-         evaluateBatch: @escaping (ArraySlice<Int>, (ModelBatch<Float>) -> StepLoss) -> StepLoss) {
+    init(
+        model: any Model<Float>, noise: Xoshiro256, exampleCount: Int, batchSize: Int, capacity: Int,
+        evaluateBatch: @escaping (ArraySlice<Int>, (ModelBatch<Float>) -> StepLoss) -> StepLoss
+    ) {
         self.model = model
         self.noise = noise
         self.exampleCount = exampleCount
@@ -39,7 +44,9 @@ public final class MinibatchObjective {
 
     /// The loss of minibatch `batch` at `parameters`; its gradient (of the minibatch objective, L2
     /// included) goes to `gradient`.
-    public func evaluate(batch: Int, at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
+    public func evaluate(
+        batch: Int, at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>
+    ) -> StepLoss {
         precondition(batches.indices.contains(batch), "minibatch \(batch) outside the epoch's \(batches.count)")
         return evaluate(examples: batches[batch], at: parameters, gradient: gradient)
     }
@@ -47,18 +54,25 @@ public final class MinibatchObjective {
     /// The mean loss over `examples` at `parameters` (L2 included in the gradient). Sets larger than
     /// the model's workspace (SFO's subfunctions can be) go in consecutive chunks of `capacity`
     /// examples, weighted by their sizes; it counts as one evaluation.
-    public func evaluate(examples: ArraySlice<Int>, at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
+    public func evaluate(
+        examples: ArraySlice<Int>, at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>
+    ) -> StepLoss {
         evaluations += 1
         guard examples.count > capacity else {
-            return evaluateBatch(examples) { model.trainingStep(parameters: parameters, gradients: gradient, batch: $0, rng: &noise) }
+            return evaluateBatch(examples) {
+                model.trainingStep(parameters: parameters, gradients: gradient, batch: $0, rng: &noise)
+            }
         }
-        return accumulate(over: stride(from: examples.startIndex, to: examples.endIndex, by: capacity).map {
-            examples[$0..<min($0 + capacity, examples.endIndex)]
-        }, at: parameters, gradient: gradient)
+        return accumulate(
+            over: stride(from: examples.startIndex, to: examples.endIndex, by: capacity).map {
+                examples[$0..<min($0 + capacity, examples.endIndex)]
+            }, at: parameters, gradient: gradient)
     }
 
     /// sum_c (n_c / n) f_c over the chunks, with the gradient likewise.
-    private func accumulate(over chunks: [ArraySlice<Int>], at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
+    private func accumulate(
+        over chunks: [ArraySlice<Int>], at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>
+    ) -> StepLoss {
         let count = model.layout.count
         let total = Double(chunks.reduce(0) { $0 + $1.count })
         for i in 0..<count { gradient[i] = 0 }
@@ -66,7 +80,9 @@ public final class MinibatchObjective {
         for chunk in chunks {
             let weight = Double(chunk.count) / total
             let part = partial.withUnsafeMutableBufferPointer { p in
-                evaluateBatch(chunk) { model.trainingStep(parameters: parameters, gradients: p.baseAddress!, batch: $0, rng: &noise) }
+                evaluateBatch(chunk) {
+                    model.trainingStep(parameters: parameters, gradients: p.baseAddress!, batch: $0, rng: &noise)
+                }
             }
             loss += weight * part.loss
             penalty = part.penalty
@@ -77,7 +93,9 @@ public final class MinibatchObjective {
 
     /// The mean loss over the whole training set, in contiguous minibatches of the spec's size
     /// (each counts as one evaluation), weighted by their sizes: sum_b (n_b / n) loss_b.
-    public func evaluateFullBatch(at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>) -> StepLoss {
+    public func evaluateFullBatch(
+        at parameters: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>
+    ) -> StepLoss {
         evaluations += fullBatchChunks.count
         return accumulate(over: fullBatchChunks, at: parameters, gradient: gradient)
     }
@@ -94,7 +112,9 @@ public protocol StepDriver: AnyObject {
     func stepsPerEpoch(minibatches: Int) -> Int
     /// Takes one step from `parameters` (updated in place). `scheduledBatch` is the minibatch the
     /// epoch's shuffled order assigns to this step. Returns the loss to log for the step.
-    func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss
+    func step(
+        parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int
+    ) -> StepLoss
     /// The parameters to evaluate with (e.g. a temporal average); false = the parameters themselves.
     func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool
     /// Complete state for checkpoints, or nil when the driver is not checkpointed (the run then
@@ -123,8 +143,11 @@ final class GradientStep: StepDriver {
 
     func stepsPerEpoch(minibatches: Int) -> Int { minibatches }
 
-    func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss {
-        let loss = objective.evaluate(batch: scheduledBatch, at: UnsafePointer(parameters.baseAddress!), gradient: gradients.baseAddress!)
+    func step(
+        parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int
+    ) -> StepLoss {
+        let loss = objective.evaluate(
+            batch: scheduledBatch, at: UnsafePointer(parameters.baseAddress!), gradient: gradients.baseAddress!)
         optimizer.step(parameters: parameters, gradients: UnsafeBufferPointer(gradients))
         return loss
     }
@@ -135,13 +158,11 @@ final class GradientStep: StepDriver {
 
     func checkpointState() -> [UInt8]? { [UInt8](optimizer.state().serialized()) }
 
-    func restore(_ state: [UInt8]) throws { try optimizer.restore(Optimizers.OptimizerState<Float>(serialized: Data(state))) }
+    func restore(_ state: [UInt8]) throws {
+        try optimizer.restore(Optimizers.OptimizerState<Float>(serialized: Data(state)))
+    }
 
     func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
         optimizer.fractionOfSecondMomentBelowEpsilon().map { [(MetricPoint.secondMomentBelowEpsilon, $0)] } ?? []
     }
 }
-
-import Foundation
-import Optimizers
-import ResultStore

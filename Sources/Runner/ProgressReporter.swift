@@ -26,7 +26,9 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     func started(key: String, name: String, epochs: Int, resumedAt: Int) {
-        lock.lock(); active[key] = (name, resumedAt, epochs, .nan); lock.unlock()
+        lock.lock()
+        active[key] = (name, resumedAt, epochs, .nan)
+        lock.unlock()
         if !interactive { line("start  \(name)" + (resumedAt > 0 ? " (resuming after epoch \(resumedAt))" : "")) }
     }
 
@@ -36,7 +38,9 @@ public final class ProgressReporter: @unchecked Sendable {
         active[key]?.loss = loss
         let entry = active[key]
         lock.unlock()
-        if !interactive, let entry { line("epoch  \(entry.name): \(epoch)/\(entry.epochs) train_loss \(String(format: "%.6g", loss))") }
+        if !interactive, let entry {
+            line("epoch  \(entry.name): \(epoch)/\(entry.epochs) train_loss \(String(format: "%.6g", loss))")
+        }
     }
 
     func finished(key: String, outcome: RunOutcome) {
@@ -72,22 +76,31 @@ public final class ProgressReporter: @unchecked Sendable {
         let count = done, running = active.values.sorted { $0.name < $1.name }
         lock.unlock()
         let elapsed = Date().timeIntervalSince(start)
-        let fraction = (Double(count) + running.reduce(0.0) { $0 + Double($1.epoch) / Double(max($1.epochs, 1)) }) / Double(max(total, 1))
+        let fraction =
+            (Double(count) + running.reduce(0.0) { $0 + Double($1.epoch) / Double(max($1.epochs, 1)) })
+            / Double(max(total, 1))
         let eta = fraction > 0.01 ? elapsed / fraction - elapsed : .nan
-        let runs = running.map { "\($0.name.split(separator: " ").prefix(2).joined(separator: " ")) e\($0.epoch)/\($0.epochs) \(String(format: "%.4g", $0.loss))" }
-        let text = "[\(count)/\(total)] " + runs.joined(separator: " | ") + (eta.isFinite ? " | ETA \(Self.duration(eta))" : "")
+        let runs = running.map {
+            "\($0.name.split(separator: " ").prefix(2).joined(separator: " ")) e\($0.epoch)/\($0.epochs) \(String(format: "%.4g", $0.loss))"
+        }
+        let text =
+            "[\(count)/\(total)] " + runs.joined(separator: " | ")
+            + (eta.isFinite ? " | ETA \(Self.duration(eta))" : "")
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text.prefix(200))".utf8))
     }
 
     private func line(_ text: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(text)
-        fflush(nil) // all streams: keeps these lines in order with the command's own print()s
+        fflush(nil)  // all streams: keeps these lines in order with the command's own print()s
     }
 
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds)
-        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+        return s >= 3600
+            ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m"
+            : s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
     }
 }

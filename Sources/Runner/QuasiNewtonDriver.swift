@@ -21,7 +21,10 @@ extension QuasiNewtonDriver {
     }
 
     func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
-        [(MetricPoint.objectiveEvaluations, Double(objective.evaluations)), (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
-         (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes))]
+        [
+            (MetricPoint.objectiveEvaluations, Double(objective.evaluations)),
+            (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
+            (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes)),
+        ]
     }
 }

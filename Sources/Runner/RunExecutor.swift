@@ -27,7 +27,9 @@ public final class RunExecutor: @unchecked Sendable {
     let provenance: Provenance
     let owner: String
 
-    public init(store: ResultStore, provider: DataProvider, jobs: Int, cancellation: Cancellation, progress: ProgressReporter) {
+    public init(
+        store: ResultStore, provider: DataProvider, jobs: Int, cancellation: Cancellation, progress: ProgressReporter
+    ) {
         self.store = store
         self.provider = provider
         self.jobs = max(1, jobs)
@@ -60,8 +62,10 @@ public final class RunExecutor: @unchecked Sendable {
                 defer { group.leave() }
                 while !cancellation.isCancelled {
                     let claimed: RunRecord?
-                    do { claimed = try store.claimNext(keys: keys, owner: owner, isStale: { Self.isStale(owner: $0, heartbeat: $1) }) }
-                    catch {
+                    do {
+                        claimed = try store.claimNext(
+                            keys: keys, owner: owner, isStale: { Self.isStale(owner: $0, heartbeat: $1) })
+                    } catch {
                         collector.record(key: "-", .failure(error))
                         return
                     }
@@ -69,8 +73,9 @@ public final class RunExecutor: @unchecked Sendable {
                     let start = DispatchTime.now().uptimeNanoseconds
                     var recording = 0.0
                     let outcome = execute(run, plan, recording: &recording)
-                    collector.record(key: run.key, outcome, recordingSeconds: recording,
-                                     runSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                    collector.record(
+                        key: run.key, outcome, recordingSeconds: recording,
+                        runSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
                 }
             }
             thread.stackSize = 8 << 20
@@ -86,11 +91,13 @@ public final class RunExecutor: @unchecked Sendable {
         progress.started(key: run.key, name: name, epochs: plan.training.epochs, resumedAt: run.epochsCompleted)
         do {
             let data = try provider.data(for: plan.data, training: plan.training)
-            let extra = ProvenanceRecord(base: provenance, datasetSHA256: plan.datasetFingerprint, splits: data.fingerprints,
-                                         whitening: provider.whiteningFingerprint(for: plan.data, training: plan.training),
-                                         tokenizer: plan.data.dataset == .imdb ? Tokenizer.description : nil)
+            let extra = ProvenanceRecord(
+                base: provenance, datasetSHA256: plan.datasetFingerprint, splits: data.fingerprints,
+                whitening: provider.whiteningFingerprint(for: plan.data, training: plan.training),
+                tokenizer: plan.data.dataset == .imdb ? Tokenizer.description : nil)
             try store.setProvenance(runID: run.id, json: extra.json)
-            let training = TrainingRun(run: run, plan: plan, data: data, store: store, cancellation: cancellation) { [progress] epoch, loss in
+            let training = TrainingRun(run: run, plan: plan, data: data, store: store, cancellation: cancellation) {
+                [progress] epoch, loss in
                 progress.epochFinished(key: run.key, epoch: epoch, loss: loss)
             }
             let outcome: RunOutcome
@@ -101,11 +108,13 @@ public final class RunExecutor: @unchecked Sendable {
                 recording = training.recordingSeconds
                 throw error
             }
-            let notes = training.notes.isEmpty ? nil : String(decoding: try JSONEncoder().encode(training.notes), as: UTF8.self)
+            let notes =
+                training.notes.isEmpty ? nil : String(decoding: try JSONEncoder().encode(training.notes), as: UTF8.self)
             switch outcome {
             case .completed: try store.finish(runID: run.id, status: .completed, notesJSON: notes)
             case .diverged(let step, let last):
-                try store.finish(runID: run.id, status: .diverged, divergedStep: step, lastFiniteLoss: last, notesJSON: notes)
+                try store.finish(
+                    runID: run.id, status: .diverged, divergedStep: step, lastFiniteLoss: last, notesJSON: notes)
             case .interrupted: try store.release(runID: run.id)
             }
             progress.finished(key: run.key, outcome: outcome)
@@ -124,19 +133,24 @@ final class SummaryCollector: @unchecked Sendable {
     private var value = RunExecutor.Summary()
 
     var summary: RunExecutor.Summary {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return value
     }
 
-    func record(key: String, _ outcome: Result<RunOutcome, Error>, recordingSeconds: Double = 0, runSeconds: Double = 0) {
-        lock.lock(); defer { lock.unlock() }
+    func record(key: String, _ outcome: Result<RunOutcome, Error>, recordingSeconds: Double = 0, runSeconds: Double = 0)
+    {
+        lock.lock()
+        defer { lock.unlock() }
         value.recordingSeconds += recordingSeconds
         value.runSeconds += runSeconds
         switch outcome {
         case .success(.completed): value.completed += 1
         case .success(.diverged): value.diverged += 1
         case .success(.interrupted): value.interrupted += 1
-        case .failure(let error): value.failed += 1; value.failures.append((key, "\(error)"))
+        case .failure(let error):
+            value.failed += 1
+            value.failures.append((key, "\(error)"))
         }
     }
 }

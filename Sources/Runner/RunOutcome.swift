@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a run's execution ended.
 public enum RunOutcome: Sendable, Equatable {
     case completed
@@ -14,13 +16,14 @@ public final class Cancellation: @unchecked Sendable {
     public init() {}
 
     public var isCancelled: Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return flag
     }
 
     public func cancel() {
-        lock.lock(); flag = true; lock.unlock()
+        lock.lock()
+        flag = true
+        lock.unlock()
     }
 }
-
-import Foundation

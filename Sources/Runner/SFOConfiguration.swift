@@ -28,7 +28,8 @@ extension OptimizerConfiguration {
 
     /// Bytes SFO will allocate for `parameters` parameters.
     public func sfoEstimatedBytes(parameters: Int, examples: Int, batchSize: Int) -> Int {
-        SumOfFunctionsOptimizer<Float>.memoryBytes(parameters: parameters, subfunctions: sfoSubfunctionCount(examples: examples, batchSize: batchSize),
-                                                   settings: sfoSettings)
+        SumOfFunctionsOptimizer<Float>.memoryBytes(
+            parameters: parameters, subfunctions: sfoSubfunctionCount(examples: examples, batchSize: batchSize),
+            settings: sfoSettings)
     }
 }

@@ -23,21 +23,27 @@ final class SFOStep: QuasiNewtonDriver {
     let partition: [ArraySlice<Int>]
     let memoryBytes: Int
 
-    init(_ c: OptimizerConfiguration, parameters: UnsafePointer<Float>, count: Int, examples: Int, batchSize: Int, seed: UInt64) {
+    init(
+        _ c: OptimizerConfiguration, parameters: UnsafePointer<Float>, count: Int, examples: Int, batchSize: Int,
+        seed: UInt64
+    ) {
         let n = c.sfoSubfunctionCount(examples: examples, batchSize: batchSize)
         var rng = Xoshiro256(seed: seed, stream: "partition")
         let order = rng.permutation(examples)
         partition = (0..<n).map { i in order[(i * examples / n)..<((i + 1) * examples / n)] }
         let s = c.sfoSettings
         memoryBytes = SumOfFunctionsOptimizer<Float>.memoryBytes(parameters: count, subfunctions: n, settings: s)
-        sfo = SumOfFunctionsOptimizer<Float>(parameters: parameters, count: count, subfunctions: n, settings: s, seed: seed)
+        sfo = SumOfFunctionsOptimizer<Float>(
+            parameters: parameters, count: count, subfunctions: n, settings: s, seed: seed)
     }
 
     var stepCount: Int { sfo.iterations }
 
     func stepsPerEpoch(minibatches: Int) -> Int { partition.count }
 
-    func step(parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int) -> StepLoss {
+    func step(
+        parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int
+    ) -> StepLoss {
         var penalty = 0.0
         let loss = sfo.step(parameters: parameters.baseAddress!) { [partition] i, x, g in
             let result = objective.evaluate(examples: partition[i], at: x, gradient: g)

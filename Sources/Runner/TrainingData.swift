@@ -45,7 +45,8 @@ public final class DataProvider: @unchecked Sendable {
     /// The data for `spec`'s dataset with `training`'s subsets. Loading happens under the lock, so two
     /// workers asking for the same dataset load it once.
     public func data(for data: DataSpec, training: TrainingSpec) throws -> TrainingData {
-        let key = "\(data.dataset.rawValue)|\(data.zcaEpsilon.map { "\($0)" } ?? "-")|\(data.vocabulary)|\(training.trainingSubset ?? 0)|\(training.testSubset ?? 0)"
+        let key =
+            "\(data.dataset.rawValue)|\(data.zcaEpsilon.map { "\($0)" } ?? "-")|\(data.vocabulary)|\(training.trainingSubset ?? 0)|\(training.testSubset ?? 0)"
         lock.lock()
         defer { lock.unlock() }
         if let hit = cache[key] { return hit }
@@ -63,7 +64,8 @@ public final class DataProvider: @unchecked Sendable {
             if let n = training.trainingSubset { train = train.prefix(n) }
             if let n = training.testSubset { test = test.prefix(n) }
             if let epsilon = data.zcaEpsilon {
-                let zca = try ZCAWhitening.cached(for: train, epsilon: epsilon, cacheFolder: catalog.root.appendingPathComponent("cache"))
+                let zca = try ZCAWhitening.cached(
+                    for: train, epsilon: epsilon, cacheFolder: catalog.root.appendingPathComponent("cache"))
                 whitening[key] = zca.fingerprint
                 train = zca.apply(to: train)
                 test = zca.apply(to: test)
@@ -77,7 +79,9 @@ public final class DataProvider: @unchecked Sendable {
     public func whiteningFingerprint(for data: DataSpec, training: TrainingSpec) -> String? {
         lock.lock()
         defer { lock.unlock() }
-        return whitening["\(data.dataset.rawValue)|\(data.zcaEpsilon.map { "\($0)" } ?? "-")|\(data.vocabulary)|\(training.trainingSubset ?? 0)|\(training.testSubset ?? 0)"]
+        return whitening[
+            "\(data.dataset.rawValue)|\(data.zcaEpsilon.map { "\($0)" } ?? "-")|\(data.vocabulary)|\(training.trainingSubset ?? 0)|\(training.testSubset ?? 0)"
+        ]
     }
 
     private var rawImages: [String: ImageSet] = [:]

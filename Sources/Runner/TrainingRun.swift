@@ -34,9 +34,16 @@ final class TrainingRun {
     /// Remarks stored with the run (its notes), e.g. SFO trained with dropout.
     private(set) var notes: [String] = []
 
-    init(run: RunRecord, plan: PlannedRun, data: TrainingData, store: ResultStore, cancellation: Cancellation,
-         progress: @escaping (Int, Double) -> Void) {
-        self.run = run; self.plan = plan; self.data = data; self.store = store; self.cancellation = cancellation; self.progress = progress
+    init(
+        run: RunRecord, plan: PlannedRun, data: TrainingData, store: ResultStore, cancellation: Cancellation,
+        progress: @escaping (Int, Double) -> Void
+    ) {
+        self.run = run
+        self.plan = plan
+        self.data = data
+        self.store = store
+        self.cancellation = cancellation
+        self.progress = progress
     }
 
     var evaluationBatch: Int { plan.model.kind == .cnn ? plan.training.batchSize : max(plan.training.batchSize, 1000) }
@@ -46,47 +53,64 @@ final class TrainingRun {
         let batchSize = training.batchSize
         var maxNonzeros = 1
         if case .bagOfWords(let train, let test) = data {
-            maxNonzeros = max(BatchAssembler.maxNonzeros(train, batch: max(batchSize, evaluationBatch)),
-                              BatchAssembler.maxNonzeros(test, batch: evaluationBatch))
+            maxNonzeros = max(
+                BatchAssembler.maxNonzeros(train, batch: max(batchSize, evaluationBatch)),
+                BatchAssembler.maxNonzeros(test, batch: evaluationBatch))
         }
         let capacity = max(batchSize, evaluationBatch)
         let model = ModelFactory.make(plan.model, data: data, maxBatch: capacity, maxNonzeros: maxNonzeros)
-        let assembler = BatchAssembler(capacity: capacity, features: ModelFactory.featureCount(data), maxNonzeros: maxNonzeros)
+        let assembler = BatchAssembler(
+            capacity: capacity, features: ModelFactory.featureCount(data), maxNonzeros: maxNonzeros)
         let n = model.layout.count
         var parameters = [Float](repeating: 0, count: n)
         var averaged = [Float](repeating: 0, count: n)
         var shuffle = Xoshiro256(seed: plan.seed, stream: "shuffle")
-        let objective = MinibatchObjective(model: model, noise: Xoshiro256(seed: plan.seed, stream: "dropout"),
-                                           exampleCount: data.trainCount, batchSize: batchSize, capacity: capacity) { [self] indices, body in
+        let objective = MinibatchObjective(
+            model: model, noise: Xoshiro256(seed: plan.seed, stream: "dropout"),
+            exampleCount: data.trainCount, batchSize: batchSize, capacity: capacity
+        ) { [self] indices, body in
             batch(assembler, indices, body)
         }
         var epoch = 0
         var trainSeconds = 0.0
 
         var initRNG = Xoshiro256(seed: plan.seed, stream: "init")
-        parameters.withUnsafeMutableBufferPointer { model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG) }
+        parameters.withUnsafeMutableBufferPointer {
+            model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG)
+        }
         let driver = try makeDriver(parameters: parameters, count: n)
 
         if let checkpoint = try store.checkpoint(runID: run.id) {
             guard checkpoint.parameters.count == n * 4 else {
-                throw RunnerError("run \(run.key.prefix(12)): checkpoint holds \(checkpoint.parameters.count / 4) parameters, the model has \(n)")
+                throw RunnerError(
+                    "run \(run.key.prefix(12)): checkpoint holds \(checkpoint.parameters.count / 4) parameters, the model has \(n)"
+                )
             }
             parameters = checkpoint.parameters.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
             try driver.restore(checkpoint.optimizerState)
             let streams = try JSONDecoder().decode([String: Xoshiro256].self, from: Data(checkpoint.rngState.utf8))
-            guard let s = streams["shuffle"], let d = streams["dropout"] else { throw RunnerError("run \(run.key.prefix(12)): checkpoint lacks generator states") }
-            shuffle = s; objective.noise = d
+            guard let s = streams["shuffle"], let d = streams["dropout"] else {
+                throw RunnerError("run \(run.key.prefix(12)): checkpoint lacks generator states")
+            }
+            shuffle = s
+            objective.noise = d
             epoch = checkpoint.epoch
             trainSeconds = checkpoint.trainSeconds
         } else {
-            let metrics = evaluate(model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler, epoch: 0, step: 0, seconds: 0)
+            let metrics = evaluate(
+                model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler, epoch: 0,
+                step: 0, seconds: 0)
             if let divergence = divergence(in: metrics, step: 0) {
-                try record(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
+                try record(
+                    runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0,
+                    checkpoint: nil)
                 return divergence
             }
             // No checkpoint at epoch 0: the initialization is a function of the seed, so a run interrupted
             // in its first epoch simply starts again (and re-records identical epoch-0 metrics).
-            try record(runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil)
+            try record(
+                runID: run.id, metrics: metrics, epochsCompleted: 0, stepsCompleted: 0, trainSeconds: 0, checkpoint: nil
+            )
         }
 
         let examples = data.trainCount
@@ -95,7 +119,9 @@ final class TrainingRun {
         while epoch < training.epochs {
             if cancellation.isCancelled { return .interrupted }
             let order = shuffle.permutation(examples)
-            objective.batches = (0..<batchesPerEpoch).map { order[($0 * batchSize)..<min(($0 + 1) * batchSize, examples)] }
+            objective.batches = (0..<batchesPerEpoch).map {
+                order[($0 * batchSize)..<min(($0 + 1) * batchSize, examples)]
+            }
             var metrics: [MetricPoint] = []
             var lossSum = 0.0
             let start = DispatchTime.now().uptimeNanoseconds
@@ -103,16 +129,23 @@ final class TrainingRun {
             for b in 0..<steps {
                 if cancellation.isCancelled { return .interrupted }
                 let step = driver.stepCount + 1
-                let loss = parameters.withUnsafeMutableBufferPointer { driver.step(parameters: $0, objective: objective, scheduledBatch: b).loss }
+                let loss = parameters.withUnsafeMutableBufferPointer {
+                    driver.step(parameters: $0, objective: objective, scheduledBatch: b).loss
+                }
                 lossSum += loss
                 let elapsed = trainSeconds + Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
                 let fractionalEpoch = Double(epoch) + Double(b + 1) / Double(steps)
                 let diverging = !loss.isFinite || loss > training.divergenceThreshold
                 if diverging || (training.logEvery > 0 && step % training.logEvery == 0) {
-                    metrics.append(MetricPoint(name: MetricPoint.minibatchLoss, step: step, epoch: fractionalEpoch, value: loss, wallSeconds: elapsed))
+                    metrics.append(
+                        MetricPoint(
+                            name: MetricPoint.minibatchLoss, step: step, epoch: fractionalEpoch, value: loss,
+                            wallSeconds: elapsed))
                 }
                 if diverging {
-                    try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: elapsed, checkpoint: nil)
+                    try record(
+                        runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step,
+                        trainSeconds: elapsed, checkpoint: nil)
                     return .diverged(step: step, lastFiniteLoss: lastFinite)
                 }
                 lastFinite = loss
@@ -120,35 +153,49 @@ final class TrainingRun {
             trainSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             epoch += 1
             let step = driver.stepCount
-            metrics.append(MetricPoint(name: MetricPoint.minibatchLossMean, step: step, epoch: Double(epoch), value: lossSum / Double(steps), wallSeconds: trainSeconds))
+            metrics.append(
+                MetricPoint(
+                    name: MetricPoint.minibatchLossMean, step: step, epoch: Double(epoch),
+                    value: lossSum / Double(steps), wallSeconds: trainSeconds))
             for (name, value) in driver.epochMetrics(objective: objective) {
-                metrics.append(MetricPoint(name: name, step: step, epoch: Double(epoch), value: value, wallSeconds: trainSeconds))
+                metrics.append(
+                    MetricPoint(name: name, step: step, epoch: Double(epoch), value: value, wallSeconds: trainSeconds))
             }
-            let evaluation = evaluate(model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler,
-                                      epoch: epoch, step: step, seconds: trainSeconds)
+            let evaluation = evaluate(
+                model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler,
+                epoch: epoch, step: step, seconds: trainSeconds)
             metrics += evaluation
             if let divergence = divergence(in: evaluation, step: step) {
-                try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds, checkpoint: nil)
+                try record(
+                    runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step,
+                    trainSeconds: trainSeconds, checkpoint: nil)
                 return divergence
             }
             // No checkpoint after the last epoch, nor for drivers that keep none (SFO, L-BFGS).
             let optimizerState = epoch < training.epochs ? driver.checkpointState() : nil
-            try record(runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step, trainSeconds: trainSeconds,
-                       checkpoint: try optimizerState.map {
-                           try checkpointData(epoch: epoch, step: step, parameters: parameters, optimizerState: $0,
-                                              shuffle: shuffle, noise: objective.noise, trainSeconds: trainSeconds)
-                       })
+            try record(
+                runID: run.id, metrics: metrics, epochsCompleted: epoch, stepsCompleted: step,
+                trainSeconds: trainSeconds,
+                checkpoint: try optimizerState.map {
+                    try checkpointData(
+                        epoch: epoch, step: step, parameters: parameters, optimizerState: $0,
+                        shuffle: shuffle, noise: objective.noise, trainSeconds: trainSeconds)
+                })
             progress(epoch, evaluation.first { $0.name == MetricPoint.trainLoss }?.value ?? .nan)
         }
         return .completed
     }
 
     /// `store.recordEpoch`, timed.
-    func record(runID: Int64, metrics: [MetricPoint], epochsCompleted: Int, stepsCompleted: Int, trainSeconds: Double, checkpoint: Checkpoint?) throws {
+    func record(
+        runID: Int64, metrics: [MetricPoint], epochsCompleted: Int, stepsCompleted: Int, trainSeconds: Double,
+        checkpoint: Checkpoint?
+    ) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { recordingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
-        try store.recordEpoch(runID: runID, metrics: metrics, epochsCompleted: epochsCompleted, stepsCompleted: stepsCompleted,
-                              trainSeconds: trainSeconds, checkpoint: checkpoint)
+        try store.recordEpoch(
+            runID: runID, metrics: metrics, epochsCompleted: epochsCompleted, stepsCompleted: stepsCompleted,
+            trainSeconds: trainSeconds, checkpoint: checkpoint)
     }
 
     func batch<R>(_ assembler: BatchAssembler, _ indices: ArraySlice<Int>, _ body: (ModelBatch<Float>) -> R) -> R {
@@ -159,10 +206,14 @@ final class TrainingRun {
     }
 
     /// The epoch-end metrics: full passes in eval mode over both splits.
-    func evaluate(_ model: any Model<Float>, parameters: [Float], averaged: inout [Float], driver: StepDriver,
-                  assembler: BatchAssembler, epoch: Int, step: Int, seconds: Double) -> [MetricPoint] {
+    func evaluate(
+        _ model: any Model<Float>, parameters: [Float], averaged: inout [Float], driver: StepDriver,
+        assembler: BatchAssembler, epoch: Int, step: Int, seconds: Double
+    ) -> [MetricPoint] {
         var evaluated = parameters
-        if averaged.withUnsafeMutableBufferPointer({ driver.writeEvaluationParameters(into: $0) }) { evaluated = averaged }
+        if averaged.withUnsafeMutableBufferPointer({ driver.writeEvaluationParameters(into: $0) }) {
+            evaluated = averaged
+        }
         let (train, test) = evaluated.withUnsafeBufferPointer { p -> (Evaluation, Evaluation) in
             func pass(_ split: Int) -> Evaluation {
                 var total = Evaluation()
@@ -171,8 +222,14 @@ final class TrainingRun {
                     let indices = Array(start..<min(start + evaluationBatch, count))[...]
                     let result: Evaluation
                     switch data {
-                    case .images(let tr, let te): result = assembler.withBatch(split == 0 ? tr : te, indices) { model.evaluate(parameters: p.baseAddress!, batch: $0) }
-                    case .bagOfWords(let tr, let te): result = assembler.withBatch(split == 0 ? tr : te, indices) { model.evaluate(parameters: p.baseAddress!, batch: $0) }
+                    case .images(let tr, let te):
+                        result = assembler.withBatch(split == 0 ? tr : te, indices) {
+                            model.evaluate(parameters: p.baseAddress!, batch: $0)
+                        }
+                    case .bagOfWords(let tr, let te):
+                        result = assembler.withBatch(split == 0 ? tr : te, indices) {
+                            model.evaluate(parameters: p.baseAddress!, batch: $0)
+                        }
                     }
                     total.add(result)
                 }
@@ -182,13 +239,25 @@ final class TrainingRun {
         }
         let penalty = evaluated.withUnsafeBufferPointer { model.penalty(parameters: $0.baseAddress!) }
         var metrics = [
-            MetricPoint(name: MetricPoint.trainLoss, step: step, epoch: Double(epoch), value: train.meanLoss, wallSeconds: seconds),
-            MetricPoint(name: MetricPoint.objective, step: step, epoch: Double(epoch), value: train.meanLoss + penalty, wallSeconds: seconds),
-            MetricPoint(name: MetricPoint.testLoss, step: step, epoch: Double(epoch), value: test.meanLoss, wallSeconds: seconds),
+            MetricPoint(
+                name: MetricPoint.trainLoss, step: step, epoch: Double(epoch), value: train.meanLoss,
+                wallSeconds: seconds),
+            MetricPoint(
+                name: MetricPoint.objective, step: step, epoch: Double(epoch), value: train.meanLoss + penalty,
+                wallSeconds: seconds),
+            MetricPoint(
+                name: MetricPoint.testLoss, step: step, epoch: Double(epoch), value: test.meanLoss, wallSeconds: seconds
+            ),
         ]
         if model.isClassifier {
-            metrics.append(MetricPoint(name: MetricPoint.trainAccuracy, step: step, epoch: Double(epoch), value: train.accuracy, wallSeconds: seconds))
-            metrics.append(MetricPoint(name: MetricPoint.testAccuracy, step: step, epoch: Double(epoch), value: test.accuracy, wallSeconds: seconds))
+            metrics.append(
+                MetricPoint(
+                    name: MetricPoint.trainAccuracy, step: step, epoch: Double(epoch), value: train.accuracy,
+                    wallSeconds: seconds))
+            metrics.append(
+                MetricPoint(
+                    name: MetricPoint.testAccuracy, step: step, epoch: Double(epoch), value: test.accuracy,
+                    wallSeconds: seconds))
         }
         return metrics
     }
@@ -199,11 +268,14 @@ final class TrainingRun {
         return .diverged(step: step, lastFiniteLoss: nil)
     }
 
-    func checkpointData(epoch: Int, step: Int, parameters: [Float], optimizerState: [UInt8], shuffle: Xoshiro256, noise: Xoshiro256,
-                        trainSeconds: Double) throws -> Checkpoint {
+    func checkpointData(
+        epoch: Int, step: Int, parameters: [Float], optimizerState: [UInt8], shuffle: Xoshiro256, noise: Xoshiro256,
+        trainSeconds: Double
+    ) throws -> Checkpoint {
         let rng = String(decoding: try JSONEncoder().encode(["shuffle": shuffle, "dropout": noise]), as: UTF8.self)
-        return Checkpoint(epoch: epoch, step: step, parameters: parameters.withUnsafeBytes { Array($0) },
-                          optimizerState: optimizerState, rngState: rng, trainSeconds: trainSeconds)
+        return Checkpoint(
+            epoch: epoch, step: step, parameters: parameters.withUnsafeBytes { Array($0) },
+            optimizerState: optimizerState, rngState: rng, trainSeconds: trainSeconds)
     }
 
     /// The step driver for the run's optimizer. SFO's memory is estimated first: a run whose SFO
@@ -212,17 +284,26 @@ final class TrainingRun {
         let c = plan.configuration
         switch c.kind {
         case .sfo:
-            let bytes = c.sfoEstimatedBytes(parameters: n, examples: data.trainCount, batchSize: plan.training.batchSize)
+            let bytes = c.sfoEstimatedBytes(
+                parameters: n, examples: data.trainCount, batchSize: plan.training.batchSize)
             let limit = ProcessMemory.physicalBytes / 10 * 8
             guard bytes <= limit else {
-                let k = c.sfoSettings.subspaceCapacity(subfunctions: c.sfoSubfunctionCount(examples: data.trainCount, batchSize: plan.training.batchSize), parameters: n)
-                throw RunnerError("optimizer '\(plan.label)' (sfo): needs about \(bytes / 1_048_576) MiB (\(n) parameters x subspace dimension \(k)), more than 80% of this machine's \(ProcessMemory.physicalBytes / 1_048_576) MiB; lower hyperparameters.subfunctions or max-subspace-dimension")
+                let k = c.sfoSettings.subspaceCapacity(
+                    subfunctions: c.sfoSubfunctionCount(examples: data.trainCount, batchSize: plan.training.batchSize),
+                    parameters: n)
+                throw RunnerError(
+                    "optimizer '\(plan.label)' (sfo): needs about \(bytes / 1_048_576) MiB (\(n) parameters x subspace dimension \(k)), more than 80% of this machine's \(ProcessMemory.physicalBytes / 1_048_576) MiB; lower hyperparameters.subfunctions or max-subspace-dimension"
+                )
             }
             if plan.model.inputDropout > 0 || plan.model.hiddenDropout > 0 {
-                notes.append("SFO with dropout: subfunctions are not deterministic (each evaluation draws new dropout masks); SFO's authors report it then fails to converge.")
+                notes.append(
+                    "SFO with dropout: subfunctions are not deterministic (each evaluation draws new dropout masks); SFO's authors report it then fails to converge."
+                )
             }
             return parameters.withUnsafeBufferPointer {
-                SFOStep(c, parameters: $0.baseAddress!, count: n, examples: data.trainCount, batchSize: plan.training.batchSize, seed: plan.seed)
+                SFOStep(
+                    c, parameters: $0.baseAddress!, count: n, examples: data.trainCount,
+                    batchSize: plan.training.batchSize, seed: plan.seed)
             }
         case .lbfgs:
             if plan.model.inputDropout > 0 || plan.model.hiddenDropout > 0 {

@@ -8,15 +8,18 @@ struct AdamBench: ParsableCommand {
         commandName: "adam-bench",
         abstract: "Reproduce, measure and extend the experiments of Kingma & Ba, \"Adam\" (ICLR 2015).",
         discussion: """
-        Typical use goes through make: `make reproduce` (the paper's experiments) and `make test`. \
-        Datasets live under data/ (`make data`); see README.md.
+            Typical use goes through make: `make reproduce` (the paper's experiments) and `make test`. \
+            Datasets live under data/ (`make data`); see README.md.
 
-        OpenBLAS's kernel set is chosen by the CPU's family unless you set OPENBLAS_CORETYPE yourself: \
-        SkylakeX on x86-64 CPUs with AVX-512 (F, CD, BW, DQ, VL), Haswell on those with AVX2 and FMA, \
-        so curves have the same bits on every CPU of a family. Runs of BLAS-using models are keyed to \
-        the set in use and never mixed with runs of another; `adam-bench plan` names the set.
-        """,
-        subcommands: [RunCommand.self, PlanCommand.self, RunsCommand.self, ReportCommand.self, TraceCommand.self, BenchCommand.self, DataCommand.self])
+            OpenBLAS's kernel set is chosen by the CPU's family unless you set OPENBLAS_CORETYPE yourself: \
+            SkylakeX on x86-64 CPUs with AVX-512 (F, CD, BW, DQ, VL), Haswell on those with AVX2 and FMA, \
+            so curves have the same bits on every CPU of a family. Runs of BLAS-using models are keyed to \
+            the set in use and never mixed with runs of another; `adam-bench plan` names the set.
+            """,
+        subcommands: [
+            RunCommand.self, PlanCommand.self, RunsCommand.self, ReportCommand.self, TraceCommand.self,
+            BenchCommand.self, DataCommand.self,
+        ])
 
     /// Pins OpenBLAS's kernel set first (`BLASKernel`: may re-execute the program), refuses a set
     /// this CPU cannot run before any command that computes (rather than die of SIGILL in the first

@@ -14,11 +14,14 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The data folder (default: $ADAMBENCH_DATA or ./data).")
     var path: String?
 
-    var catalog: DatasetCatalog { DatasetCatalog(root: path.map { URL(fileURLWithPath: $0) } ?? DatasetCatalog.defaultRoot()) }
+    var catalog: DatasetCatalog {
+        DatasetCatalog(root: path.map { URL(fileURLWithPath: $0) } ?? DatasetCatalog.defaultRoot())
+    }
 }
 
 struct DataListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Which datasets are present, where, and their sizes.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Which datasets are present, where, and their sizes.")
 
     @OptionGroup var data: DataDirectoryOption
 
@@ -32,7 +35,9 @@ struct DataListCommand: ParsableCommand {
                 let url = folder.appendingPathComponent(file)
                 return total + ((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
             }
-            print("\(name.rawValue)\t\(present ? "present" : "missing")\t\(folder.path)\t\(present ? String(bytes) : "-")")
+            print(
+                "\(name.rawValue)\t\(present ? "present" : "missing")\t\(folder.path)\t\(present ? String(bytes) : "-")"
+            )
         }
     }
 }
@@ -62,12 +67,16 @@ struct DataVerifyCommand: ParsableCommand {
                 if name.isImageDataset {
                     for split in DataSplit.allCases {
                         let set = try catalog.images(name, split: split)
-                        print("\(name.rawValue)\t\(split.rawValue)\t\(set.count)\t\(set.featureCount)\t\(set.classCounts.map(String.init).joined(separator: "/"))\tOK")
+                        print(
+                            "\(name.rawValue)\t\(split.rawValue)\t\(set.count)\t\(set.featureCount)\t\(set.classCounts.map(String.init).joined(separator: "/"))\tOK"
+                        )
                     }
                 } else {
                     let (train, test) = try catalog.bagOfWords()
                     for (split, set) in [("train", train), ("test", test)] {
-                        print("\(name.rawValue)\t\(split)\t\(set.count)\t\(set.features.columns)\t\(set.classCounts.map(String.init).joined(separator: "/"))\tOK")
+                        print(
+                            "\(name.rawValue)\t\(split)\t\(set.count)\t\(set.features.columns)\t\(set.classCounts.map(String.init).joined(separator: "/"))\tOK"
+                        )
                     }
                 }
             } catch let error as DatasetError {
@@ -77,10 +86,20 @@ struct DataVerifyCommand: ParsableCommand {
         }
         for required in require.split(separator: ",").map(String.init) {
             let present: Bool
-            if required == "cifar10-any" { present = catalog.isPresent(.cifar10) || catalog.isPresent(.cifar10JPEG) }
-            else if let name = DatasetName(rawValue: required) { present = catalog.isPresent(name) }
-            else { throw CommandFailure("--require: unknown dataset '\(required)'; expected \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or cifar10-any") }
-            if !present { failures.append("\(catalog.root.path)/\(required == "cifar10-any" ? "cifar10-jpeg (or cifar10)" : required): required dataset is missing; run `make data`") }
+            if required == "cifar10-any" {
+                present = catalog.isPresent(.cifar10) || catalog.isPresent(.cifar10JPEG)
+            } else if let name = DatasetName(rawValue: required) {
+                present = catalog.isPresent(name)
+            } else {
+                throw CommandFailure(
+                    "--require: unknown dataset '\(required)'; expected \(DatasetName.allCases.map(\.rawValue).joined(separator: ", ")) or cifar10-any"
+                )
+            }
+            if !present {
+                failures.append(
+                    "\(catalog.root.path)/\(required == "cifar10-any" ? "cifar10-jpeg (or cifar10)" : required): required dataset is missing; run `make data`"
+                )
+            }
         }
         guard failures.isEmpty else { throw CommandFailure(failures.joined(separator: "\n")) }
     }

@@ -7,7 +7,8 @@ import Optimizers
 struct ModelBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "Forward + backward + Adam step of each model on one thread: ms/step, samples/s, GFLOP/s, % of sgemm.")
+        abstract: "Forward + backward + Adam step of each model on one thread: ms/step, samples/s, GFLOP/s, % of sgemm."
+    )
 
     @Option(help: "Models to measure (comma-separated); default: all.")
     var only: String?
@@ -18,15 +19,21 @@ struct ModelBenchCommand: ParsableCommand {
     func run() throws {
         BLASThreads.set(1)
         let roof = SgemmRoof.measure(seconds: min(seconds, 2))
-        print("sgemm 128x1000x1000: \(String(format: "%.1f", roof)) GFLOP/s (one thread, OpenBLAS core \(BLASKernel.inUse))")
+        print(
+            "sgemm 128x1000x1000: \(String(format: "%.1f", roof)) GFLOP/s (one thread, OpenBLAS core \(BLASKernel.inUse))"
+        )
         print("model\tbatch\tmedian_ms_per_step\tsamples_per_second\tgflops\tpercent_of_sgemm\tpeak_rss_mb")
         let names = only.map { $0.split(separator: ",").map(String.init) } ?? ModelBenchmark.all.map(\.name)
         for name in names {
             guard let benchmark = ModelBenchmark.all.first(where: { $0.name == name }) else {
-                throw CommandFailure("--only: unknown model '\(name)'; expected \(ModelBenchmark.all.map(\.name).joined(separator: ", "))")
+                throw CommandFailure(
+                    "--only: unknown model '\(name)'; expected \(ModelBenchmark.all.map(\.name).joined(separator: ", "))"
+                )
             }
             let result = benchmark.run(seconds: seconds)
-            print("\(name)\t\(result.batch)\t\(String(format: "%.3f", result.medianSeconds * 1e3))\t\(String(format: "%.0f", Double(result.batch) / result.medianSeconds))\t\(String(format: "%.1f", result.flops / result.medianSeconds / 1e9))\t\(String(format: "%.0f", 100 * result.flops / result.medianSeconds / 1e9 / roof))\t\(String(format: "%.0f", PeakMemory.residentMegabytes()))")
+            print(
+                "\(name)\t\(result.batch)\t\(String(format: "%.3f", result.medianSeconds * 1e3))\t\(String(format: "%.0f", Double(result.batch) / result.medianSeconds))\t\(String(format: "%.1f", result.flops / result.medianSeconds / 1e9))\t\(String(format: "%.0f", 100 * result.flops / result.medianSeconds / 1e9 / roof))\t\(String(format: "%.0f", PeakMemory.residentMegabytes()))"
+            )
         }
     }
 }
@@ -41,7 +48,9 @@ enum SgemmRoof {
         let deadline = Date().addingTimeInterval(seconds)
         repeat {
             let start = DispatchTime.now().uptimeNanoseconds
-            Float.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0, c: &c, ldc: n)
+            Float.gemm(
+                transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0,
+                c: &c, ldc: n)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
         } while Date() < deadline || times.count < 5
         return 2 * Double(m * n * k) / times.sorted()[times.count / 2] / 1e9
@@ -52,7 +61,8 @@ enum SgemmRoof {
 enum PeakMemory {
     static func residentMegabytes() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return .nan }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return .nan }
         let kb = Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan
         return kb / 1024
     }

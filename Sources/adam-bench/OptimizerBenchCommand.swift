@@ -22,7 +22,9 @@ struct OptimizerBenchCommand: ParsableCommand {
         if let only {
             let names = only.split(separator: ",").map(String.init)
             for name in names where !OptimizerKind.gradientKinds.contains(where: { $0.rawValue == name }) {
-                throw CommandFailure("--only: unknown optimizer '\(name)'" + Suggestion.hint(for: name, among: OptimizerKind.gradientKinds.map(\.rawValue)))
+                throw CommandFailure(
+                    "--only: unknown optimizer '\(name)'"
+                        + Suggestion.hint(for: name, among: OptimizerKind.gradientKinds.map(\.rawValue)))
             }
             kinds = kinds.filter { names.contains($0.rawValue) }
         }
@@ -39,14 +41,16 @@ struct OptimizerBenchCommand: ParsableCommand {
         for kind in kinds {
             let optimizer = Optimizer<Float>(.defaults(kind), parameterCount: parameters)
             var times: [Double] = []
-            optimizer.step(parameters: p, gradients: g) // warm-up: touches every state page
+            optimizer.step(parameters: p, gradients: g)  // warm-up: touches every state page
             for _ in 0..<steps {
                 let start = DispatchTime.now().uptimeNanoseconds
                 optimizer.step(parameters: p, gradients: g)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
             }
             let median = times.sorted()[times.count / 2]
-            print("\(kind.rawValue)\t\(parameters)\t\(String(format: "%.3f", median * 1e3))\t\(String(format: "%.3e", Double(parameters) / median))")
+            print(
+                "\(kind.rawValue)\t\(parameters)\t\(String(format: "%.3f", median * 1e3))\t\(String(format: "%.3e", Double(parameters) / median))"
+            )
         }
     }
 }

@@ -8,10 +8,10 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Render comparison tables (Markdown, CSV), SVG plots and claim verdicts from a results database.",
         discussion: """
-        Writes OUT/REPORT.md (an index) and OUT/<experiment>/<scale>/ with REPORT.md, best_settings.csv, sensitivity.csv,
-        comparison.csv, curves_at_epochs.csv, claims.csv and training_loss.svg. The output is a pure function of the
-        database; a database still being written gives a report that marks its experiments incomplete.
-        """)
+            Writes OUT/REPORT.md (an index) and OUT/<experiment>/<scale>/ with REPORT.md, best_settings.csv, sensitivity.csv,
+            comparison.csv, curves_at_epochs.csv, claims.csv and training_loss.svg. The output is a pure function of the
+            database; a database still being written gives a report that marks its experiments incomplete.
+            """)
 
     @Option(help: "The results database.")
     var db: String
@@ -25,15 +25,20 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only these experiments (repeatable).")
     var experiment: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "Report the runs computed under this OpenBLAS kernel set (e.g. haswell, skylakex).",
-        discussion: "By default each experiment reports the kernel set with the most finished runs; runs of other sets are counted, never mixed in."))
+    @Option(
+        help: ArgumentHelp(
+            "Report the runs computed under this OpenBLAS kernel set (e.g. haswell, skylakex).",
+            discussion:
+                "By default each experiment reports the kernel set with the most finished runs; runs of other sets are counted, never mixed in."
+        ))
     var kernels: String?
 
     func run() throws {
         var formats = Set<ReportWriter.Format>()
         for name in format.split(separator: ",").map(String.init) {
-            guard let f = ReportWriter.Format(rawValue: name) else { throw CommandFailure("--format: unknown format '\(name)'; expected md, csv, svg") }
+            guard let f = ReportWriter.Format(rawValue: name) else {
+                throw CommandFailure("--format: unknown format '\(name)'; expected md, csv, svg")
+            }
             formats.insert(f)
         }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("--db \(db): no such database") }
@@ -43,20 +48,25 @@ struct ReportCommand: ParsableCommand {
         for name in experiment where !known.contains(name) {
             throw CommandFailure("--experiment: '\(name)' is not in \(db); it holds \(known.joined(separator: ", "))")
         }
-        let results = try ExperimentResults.load(from: store, experiments: experiment.isEmpty ? nil : experiment,
-                                               blasKernels: kernels)
+        let results = try ExperimentResults.load(
+            from: store, experiments: experiment.isEmpty ? nil : experiment,
+            blasKernels: kernels)
         let reports = results.map(ExperimentReport.init)
         let files = try ReportWriter(formats: formats).render(reports, store: store)
         let root = URL(fileURLWithPath: out)
         for (path, text) in files.sorted(by: { $0.key < $1.key }) {
             let url = root.appendingPathComponent(path)
             do {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try text.write(to: url, atomically: true, encoding: .utf8)
             } catch {
-                throw CommandFailure("\(url.path): cannot write the report (\(error.localizedDescription)); expected a writable folder")
+                throw CommandFailure(
+                    "\(url.path): cannot write the report (\(error.localizedDescription)); expected a writable folder")
             }
         }
-        print("wrote \(files.count) files under \(root.path) for \(reports.count) experiment/scale pair\(reports.count == 1 ? "" : "s")")
+        print(
+            "wrote \(files.count) files under \(root.path) for \(reports.count) experiment/scale pair\(reports.count == 1 ? "" : "s")"
+        )
     }
 }

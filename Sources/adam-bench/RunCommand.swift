@@ -10,11 +10,11 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the experiments of the given specs at a scale, recording every curve in the database.",
         discussion: """
-        Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their
-        last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve);
-        two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
-        Exit status: 0 when every run completed or diverged, 1 when a run failed, 130 when interrupted.
-        """)
+            Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their
+            last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve);
+            two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
+            Exit status: 0 when every run completed or diverged, 1 when a run failed, 130 when interrupted.
+            """)
 
     @Argument(help: "Experiment spec files (YAML).")
     var specs: [String]
@@ -42,18 +42,23 @@ struct RunCommand: ParsableCommand {
         do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
         var plans: [String: PlannedRun] = [:]
         for (spec, runs) in planned {
-            try store.registerExperiment(name: spec.name, title: spec.title, specPath: spec.sourcePath, specText: spec.sourceText)
+            try store.registerExperiment(
+                name: spec.name, title: spec.title, specPath: spec.sourcePath, specText: spec.sourceText)
             try store.ensureRuns(runs.map(SpecLoading.newRun))
             for run in runs { plans[run.key] = run }
         }
         if force { try store.reset(keys: Array(plans.keys)) }
         let records = try store.runs(keys: Array(plans.keys))
         for record in records where record.status == .failed {
-            print("previously failed, running again: \(record.experiment) \(record.label) \(record.settingJSON) seed \(record.seed): \(record.errorText ?? "")")
+            print(
+                "previously failed, running again: \(record.experiment) \(record.label) \(record.settingJSON) seed \(record.seed): \(record.errorText ?? "")"
+            )
         }
         try store.retryFailed(keys: records.filter { $0.status == .failed }.map(\.key))
         let done = records.filter { $0.status == .completed || $0.status == .diverged }.count
-        print("\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with \(jobs) worker\(jobs == 1 ? "" : "s")")
+        print(
+            "\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with \(jobs) worker\(jobs == 1 ? "" : "s")"
+        )
         let cancellation = Cancellation()
         let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)
@@ -63,21 +68,29 @@ struct RunCommand: ParsableCommand {
             return source
         }
         let progress = ProgressReporter(total: plans.count, alreadyDone: done)
-        let executor = RunExecutor(store: store, provider: DataProvider(catalog: catalog), jobs: jobs, cancellation: cancellation, progress: progress)
+        let executor = RunExecutor(
+            store: store, provider: DataProvider(catalog: catalog), jobs: jobs, cancellation: cancellation,
+            progress: progress)
         let summary = executor.execute(plans)
         progress.stop()
         signals.forEach { $0.cancel() }
-        print("completed \(summary.completed), diverged \(summary.diverged), failed \(summary.failed)" + (summary.interrupted > 0 ? ", interrupted \(summary.interrupted)" : ""))
+        print(
+            "completed \(summary.completed), diverged \(summary.diverged), failed \(summary.failed)"
+                + (summary.interrupted > 0 ? ", interrupted \(summary.interrupted)" : ""))
         if summary.runSeconds > 0 {
-            print(String(format: "recording: %.3f s of %.3f s of run time (%.2f%%)", summary.recordingSeconds, summary.runSeconds,
-                         100 * summary.recordingSeconds / summary.runSeconds))
+            print(
+                String(
+                    format: "recording: %.3f s of %.3f s of run time (%.2f%%)", summary.recordingSeconds,
+                    summary.runSeconds,
+                    100 * summary.recordingSeconds / summary.runSeconds))
         }
         if cancellation.isCancelled {
             print("interrupted: runs in progress resume from their last epoch on the next `adam-bench run`")
             throw ExitCode(130)
         }
         if summary.failed > 0 {
-            throw CommandFailure(summary.failures.map { "run \($0.key.prefix(12)): \($0.message)" }.joined(separator: "\n"))
+            throw CommandFailure(
+                summary.failures.map { "run \($0.key.prefix(12)): \($0.message)" }.joined(separator: "\n"))
         }
     }
 }

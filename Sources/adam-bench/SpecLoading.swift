@@ -2,8 +2,8 @@ import Datasets
 import Experiments
 import Foundation
 import NeuralNetworks
-import Runner
 import ResultStore
+import Runner
 
 /// Loads spec files (every problem of every file reported at once) and expands them into runs.
 enum SpecLoading {
@@ -15,7 +15,9 @@ enum SpecLoading {
         if !problems.isEmpty { throw CommandFailure(problems.map(\.description).joined(separator: "\n")) }
         var seen: [String: String] = [:]
         for spec in specs {
-            if let other = seen[spec.name] { throw CommandFailure("\(spec.sourcePath):1:1: name '\(spec.name)' is also the name of \(other)") }
+            if let other = seen[spec.name] {
+                throw CommandFailure("\(spec.sourcePath):1:1: name '\(spec.name)' is also the name of \(other)")
+            }
             seen[spec.name] = spec.sourcePath
         }
         return specs
@@ -23,14 +25,23 @@ enum SpecLoading {
 
     /// Every run of `specs` at `scale`, keyed to the datasets' declared fingerprints and to the
     /// OpenBLAS kernel set this process runs (`BLASKernel.identity`).
-    static func plan(_ specs: [ExperimentSpec], scale: String, catalog: DatasetCatalog) throws -> [(ExperimentSpec, [PlannedRun])] {
+    static func plan(
+        _ specs: [ExperimentSpec], scale: String, catalog: DatasetCatalog
+    ) throws -> [(ExperimentSpec, [PlannedRun])] {
         try specs.map { spec in
             guard let fingerprint = catalog.declaredFingerprint(spec.data.dataset) else {
-                throw CommandFailure("\(spec.sourcePath): dataset \(spec.data.dataset.rawValue) has no known checksums in \(catalog.root.path); run `make data`")
+                throw CommandFailure(
+                    "\(spec.sourcePath): dataset \(spec.data.dataset.rawValue) has no known checksums in \(catalog.root.path); run `make data`"
+                )
             }
-            do { return (spec, try RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint,
-                                                   blasKernels: BLASKernel.identity)) }
-            catch let failure as RunPlan.Failure { throw CommandFailure(failure.description) }
+            do {
+                return (
+                    spec,
+                    try RunPlan.runs(
+                        spec, scale: scale, datasetFingerprint: fingerprint,
+                        blasKernels: BLASKernel.identity)
+                )
+            } catch let failure as RunPlan.Failure { throw CommandFailure(failure.description) }
         }
     }
 
@@ -46,13 +57,19 @@ enum SpecLoading {
     static func newRun(_ run: PlannedRun) -> NewRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func json<T: Encodable>(_ value: T) -> String { String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self) }
+        func json<T: Encodable>(_ value: T) -> String {
+            String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+        }
         let sizes = splitSizes(run.data)
-        return NewRun(key: run.key, experiment: run.experiment, scale: run.scale, label: run.label, optimizer: run.configuration.kind.rawValue,
-                      settingJSON: RunPlan.compactJSON(run.setting), conventionsJSON: RunPlan.compactJSON(run.configuration.values),
-                      modelJSON: json(run.model), dataJSON: json(run.data), trainingJSON: json(run.training), dataset: run.data.dataset.rawValue,
-                      datasetSHA256: run.datasetFingerprint, seed: run.seed, epochsPlanned: run.training.epochs,
-                      estimatedFLOPs: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test))
+        return NewRun(
+            key: run.key, experiment: run.experiment, scale: run.scale, label: run.label,
+            optimizer: run.configuration.kind.rawValue,
+            settingJSON: RunPlan.compactJSON(run.setting),
+            conventionsJSON: RunPlan.compactJSON(run.configuration.values),
+            modelJSON: json(run.model), dataJSON: json(run.data), trainingJSON: json(run.training),
+            dataset: run.data.dataset.rawValue,
+            datasetSHA256: run.datasetFingerprint, seed: run.seed, epochsPlanned: run.training.epochs,
+            estimatedFLOPs: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test))
     }
 
     /// Rough single-core seconds for a run: its estimated FLOPs over an effective rate per model,
@@ -74,8 +91,10 @@ enum SpecLoading {
         case .vae: rate = 94e9
         }
         rate *= kernelSetSpeedup(run)
-        return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1 + sfoOverheadSeconds(run)
-            + lbfgsOverheadSeconds(run, trainingSeconds: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: 0) / rate)
+        return run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test) / rate + 1
+            + sfoOverheadSeconds(run)
+            + lbfgsOverheadSeconds(
+                run, trainingSeconds: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: 0) / rate)
     }
 
     /// How much faster a run's products go under its kernel set than under the Haswell set the
@@ -102,14 +121,18 @@ enum SpecLoading {
         guard run.configuration.kind == .lbfgs else { return 0 }
         let c = run.configuration
         let iterations = c.number("max-iter")
-        let evaluations = min(c.number("max-eval") == 0 ? iterations * 5 / 4 : c.number("max-eval"),
-                              c.word("line-search") == "strong-wolfe" ? 3 * iterations : iterations)
+        let evaluations = min(
+            c.number("max-eval") == 0 ? iterations * 5 / 4 : c.number("max-eval"),
+            c.word("line-search") == "strong-wolfe" ? 3 * iterations : iterations)
         let sizes = splitSizes(run.data)
         let examples = Double(min(run.training.trainingSubset ?? sizes.train, sizes.train))
-        let steps = Double(run.training.epochs) * (c.word("batch") == "full" ? 1 : (examples / Double(run.training.batchSize)).rounded(.up))
+        let steps =
+            Double(run.training.epochs)
+            * (c.word("batch") == "full" ? 1 : (examples / Double(run.training.batchSize)).rounded(.up))
         let passes = 2 * (4 * c.number("history-size") + 10) * iterations
         let m = run.model.approximateParameterCount(dataset: run.data.dataset)
-        let gradientWork = c.word("batch") == "full" ? trainingSeconds * evaluations : trainingSeconds * (evaluations - 1)
+        let gradientWork =
+            c.word("batch") == "full" ? trainingSeconds * evaluations : trainingSeconds * (evaluations - 1)
         return gradientWork + steps * passes * m * 4 / 5e9
     }
 
@@ -127,9 +150,11 @@ enum SpecLoading {
     static func sfoMemoryBytes(_ run: PlannedRun) -> Double? {
         guard sfoShape(run) != nil else { return nil }
         let sizes = splitSizes(run.data)
-        return Double(run.configuration.sfoEstimatedBytes(parameters: Int(run.model.approximateParameterCount(dataset: run.data.dataset)),
-                                                          examples: min(run.training.trainingSubset ?? sizes.train, sizes.train),
-                                                          batchSize: run.training.batchSize))
+        return Double(
+            run.configuration.sfoEstimatedBytes(
+                parameters: Int(run.model.approximateParameterCount(dataset: run.data.dataset)),
+                examples: min(run.training.trainingSubset ?? sizes.train, sizes.train),
+                batchSize: run.training.batchSize))
     }
 
     /// SFO's subfunction count N, parameter count M and subspace capacity K_max for a planned run.

@@ -7,10 +7,10 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Apply optimizers to given gradient sequences and print the parameter trajectories as JSON.",
         discussion: """
-        FILE holds {"cases": [{"id", "optimizer", "hyperparameters", "initial", "gradients"}]}; the output is
-        {"cases": [{"id", "trajectory"}]} where trajectory[k] is the parameter vector after step k+1.
-        Optimizer and hyperparameter names are the spec format's (see docs/OPTIMIZERS.md).
-        """)
+            FILE holds {"cases": [{"id", "optimizer", "hyperparameters", "initial", "gradients"}]}; the output is
+            {"cases": [{"id", "trajectory"}]} where trajectory[k] is the parameter vector after step k+1.
+            Optimizer and hyperparameter names are the spec format's (see docs/OPTIMIZERS.md).
+            """)
 
     @Argument(help: "The trace file (JSON).")
     var file: String

@@ -34,15 +34,17 @@ import Testing
     static let unsetVariables = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "ADAMBENCH_TEST_CPU_FAMILY"]
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineRun {
-        try AdamBenchExecutable.run(arguments + ["--data-dir", RunnerTests.dataFolder], environment: environment,
-                                    unset: Self.unsetVariables.filter { environment[$0] == nil })
+        try AdamBenchExecutable.run(
+            arguments + ["--data-dir", RunnerTests.dataFolder], environment: environment,
+            unset: Self.unsetVariables.filter { environment[$0] == nil })
     }
 
     /// Runs a one-epoch logistic regression and returns the `openBLASCore` of its provenance.
     func recordedKernels(environment: [String: String] = [:]) throws -> String? {
         let dir = try temporaryDirectory()
-        let spec = try RunnerTests.writeSpec(dir, name: "kernels", epochs: 1, subset: 256,
-                                             optimizers: "  - {name: adam, hyperparameters: {lr: 0.001}}", seeds: "[1]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "kernels", epochs: 1, subset: 256,
+            optimizers: "  - {name: adam, hyperparameters: {lr: 0.001}}", seeds: "[1]")
         let db = dir.appendingPathComponent("kernels.sqlite").path
         let out = try run(["run", spec, "--db", db, "--scale", "paper"], environment: environment)
         #expect(out.status == 0, "\(out.stderr)")
@@ -61,10 +63,13 @@ import Testing
         #expect(try recordedKernels(environment: ["ADAMBENCH_TEST_CPU_FAMILY": "avx2"]) == "haswell")
         let dir = try temporaryDirectory()
         let spec = try RunnerTests.writeSpec(dir, name: "plan-kernels", optimizers: "  - {name: adam}", seeds: "[1]")
-        let plan = try run(["plan", spec, "--scale", "paper", "--summary"], environment: ["ADAMBENCH_TEST_CPU_FAMILY": "avx2"])
+        let plan = try run(
+            ["plan", spec, "--scale", "paper", "--summary"], environment: ["ADAMBENCH_TEST_CPU_FAMILY": "avx2"])
         #expect(plan.status == 0, "\(plan.stderr)")
-        #expect(plan.stdout.contains("# OpenBLAS kernel set: Haswell (chosen for the avx2 CPU family)"), "\(plan.stdout)")
-        let chosen = try run(["plan", spec, "--scale", "paper", "--summary"], environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        #expect(
+            plan.stdout.contains("# OpenBLAS kernel set: Haswell (chosen for the avx2 CPU family)"), "\(plan.stdout)")
+        let chosen = try run(
+            ["plan", spec, "--scale", "paper", "--summary"], environment: ["OPENBLAS_CORETYPE": "Haswell"])
         #expect(chosen.stdout.contains("(set by OPENBLAS_CORETYPE=Haswell)"), "\(chosen.stdout)")
     }
 
@@ -73,16 +78,22 @@ import Testing
     /// still names what the rule chose.
     @Test(.enabled(if: isX86 && expectedKernelSet == "haswell")) func anAVX512KernelSetIsRefusedOnAnAVX2CPU() throws {
         let dir = try temporaryDirectory()
-        let spec = try RunnerTests.writeSpec(dir, name: "refused", epochs: 1, subset: 256, optimizers: "  - {name: adam}", seeds: "[1]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "refused", epochs: 1, subset: 256, optimizers: "  - {name: adam}", seeds: "[1]")
         let db = dir.appendingPathComponent("refused.sqlite").path
         for environment in [["OPENBLAS_CORETYPE": "SkylakeX"], ["ADAMBENCH_TEST_CPU_FAMILY": "avx512"]] {
             let out = try run(["run", spec, "--db", db, "--scale", "paper"], environment: environment)
             #expect(out.status == 2, "\(environment): \(out.status) \(out.stderr)")
-            #expect(out.stderr.contains("kernels") && out.stderr.contains("use AVX-512, which this CPU does not have"), "\(out.stderr)")
+            #expect(
+                out.stderr.contains("kernels") && out.stderr.contains("use AVX-512, which this CPU does not have"),
+                "\(out.stderr)")
             #expect(!FileManager.default.fileExists(atPath: db), "nothing written")
         }
-        let plan = try run(["plan", spec, "--scale", "paper", "--summary"], environment: ["ADAMBENCH_TEST_CPU_FAMILY": "avx512"])
-        #expect(plan.stdout.contains("# OpenBLAS kernel set: SkylakeX (chosen for the avx512 CPU family)"), "\(plan.stdout)")
+        let plan = try run(
+            ["plan", spec, "--scale", "paper", "--summary"], environment: ["ADAMBENCH_TEST_CPU_FAMILY": "avx512"])
+        #expect(
+            plan.stdout.contains("# OpenBLAS kernel set: SkylakeX (chosen for the avx512 CPU family)"), "\(plan.stdout)"
+        )
     }
 
     @Test(.enabled(if: isX86)) func aKernelSetChosenByTheUserIsKept() throws {
@@ -98,8 +109,9 @@ import Testing
     /// takes one set's runs and counts the other's, never mixing seeds of two sets.
     @Test(.enabled(if: expectedKernelSet != nil)) func runsOfTwoKernelSetsAreKeptApart() throws {
         let dir = try temporaryDirectory()
-        let spec = try RunnerTests.writeSpec(dir, name: "two-sets", epochs: 2, subset: 512,
-                                             optimizers: "  - {name: adam, hyperparameters: {lr: 0.001}}", seeds: "[1, 2]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "two-sets", epochs: 2, subset: 512,
+            optimizers: "  - {name: adam, hyperparameters: {lr: 0.001}}", seeds: "[1, 2]")
         let db = dir.appendingPathComponent("two.sqlite").path
         let other = ["OPENBLAS_CORETYPE": "SandyBridge"]
         let first = try run(["run", spec, "--db", db, "--scale", "paper"], environment: other)
@@ -107,7 +119,8 @@ import Testing
         let planOther = try run(["plan", spec, "--scale", "paper", "--db", db], environment: other)
         #expect(planOther.stdout.contains("0.00 remaining"), "\(planOther.stdout)")
         let planOwn = try run(["plan", spec, "--scale", "paper", "--db", db])
-        #expect(!planOwn.stdout.contains("\tcompleted"), "the other set's runs are not this process's: \(planOwn.stdout)")
+        #expect(
+            !planOwn.stdout.contains("\tcompleted"), "the other set's runs are not this process's: \(planOwn.stdout)")
 
         let second = try run(["run", spec, "--db", db, "--scale", "paper"])
         #expect(second.status == 0, "\(second.stderr)")
@@ -125,7 +138,9 @@ import Testing
         let reported = text.contains("| Kernel set of the run keys | `sandybridge` |") ? "sandybridge" : own
         let apart = reported == own ? "sandybridge" : own
         #expect(text.contains("| Kernel set of the run keys | `\(reported)` |"), "\(text)")
-        #expect(text.contains("2 runs of this plan computed under OpenBLAS's `\(apart)` kernel set are kept apart"), "\(text)")
+        #expect(
+            text.contains("2 runs of this plan computed under OpenBLAS's `\(apart)` kernel set are kept apart"),
+            "\(text)")
 
         let forced = try AdamBenchExecutable.run(["report", "--db", db, "--out", out, "--kernels", apart])
         #expect(forced.status == 0, "\(forced.stderr)")

@@ -9,7 +9,9 @@ struct CommandLineRun {
 
 enum AdamBenchExecutable {
     static var url: URL {
-        if let path = ProcessInfo.processInfo.environment["ADAMBENCH_BIN"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        if let path = ProcessInfo.processInfo.environment["ADAMBENCH_BIN"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         // The test bundle lives in .build/<configuration>/; so does the executable.
         var dir = Bundle.main.bundleURL
         for _ in 0..<3 {
@@ -21,13 +23,18 @@ enum AdamBenchExecutable {
     }
 
     /// Runs the executable with this process's environment, plus `environment`, minus `unset`.
-    static func run(_ arguments: [String], environment: [String: String] = [:], unset: [String] = []) throws -> CommandLineRun {
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], unset: [String] = []
+    ) throws -> CommandLineRun {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unset.contains($0.key) }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter {
+            !unset.contains($0.key)
+        }
         // Standard error goes to a file, so that a chatty child cannot fill a second pipe and block.
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("adambench-stderr-\(UUID().uuidString)")
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "adambench-stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
         let out = Pipe(), err = try FileHandle(forWritingTo: errURL)
@@ -38,13 +45,16 @@ enum AdamBenchExecutable {
         process.waitUntilExit()
         try err.close()
         let errData = try Data(contentsOf: errURL)
-        return CommandLineRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                              stderr: String(decoding: errData, as: UTF8.self))
+        return CommandLineRun(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 
 func sharedFolder() -> URL {
-    if let path = ProcessInfo.processInfo.environment["ADAMBENCH_SHARED"], !path.isEmpty { return URL(fileURLWithPath: path) }
+    if let path = ProcessInfo.processInfo.environment["ADAMBENCH_SHARED"], !path.isEmpty {
+        return URL(fileURLWithPath: path)
+    }
     return repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared")
 }
 

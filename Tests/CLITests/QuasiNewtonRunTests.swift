@@ -16,8 +16,9 @@ import Testing
 
     @Test func curvesDoNotDependOnWorkersAndRecordTheirCost() throws {
         let dir = try temporaryDirectory()
-        let spec = try RunnerTests.writeSpec(dir, name: "qn", model: "{name: mlp, hidden: [64], l2: 1.0e-5}", epochs: 2,
-                                             optimizers: Self.optimizers, seeds: "[1]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "qn", model: "{name: mlp, hidden: [64], l2: 1.0e-5}", epochs: 2,
+            optimizers: Self.optimizers, seeds: "[1]")
         let one = dir.appendingPathComponent("one.sqlite").path, two = dir.appendingPathComponent("two.sqlite").path
         let a = try runner.run([spec, "--db", one, "--scale", "paper", "--jobs", "1"])
         let b = try runner.run([spec, "--db", two, "--scale", "paper", "--jobs", "2"])
@@ -46,7 +47,9 @@ import Testing
             }
         }
         // The report adds the cost table and the loss by training time.
-        let report = try AdamBenchExecutable.run(["report", "--db", one, "--out", dir.appendingPathComponent("report").path])
+        let report = try AdamBenchExecutable.run([
+            "report", "--db", one, "--out", dir.appendingPathComponent("report").path,
+        ])
         #expect(report.status == 0, "\(report.stderr)")
         let markdown = try String(contentsOf: dir.appendingPathComponent("report/qn/paper/REPORT.md"), encoding: .utf8)
         #expect(markdown.contains("Cost per iteration") && markdown.contains("training_loss_by_time.svg"))
@@ -54,8 +57,9 @@ import Testing
 
     @Test func aKilledSFORunStartsOverToTheSameCurve() throws {
         let dir = try temporaryDirectory()
-        let spec = try RunnerTests.writeSpec(dir, name: "sfo-resume", model: "{name: mlp, hidden: [256, 256]}", epochs: 5, subset: 8192,
-                                             optimizers: "  - {name: sfo, hyperparameters: {subfunctions: 32}}", seeds: "[1]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "sfo-resume", model: "{name: mlp, hidden: [256, 256]}", epochs: 5, subset: 8192,
+            optimizers: "  - {name: sfo, hyperparameters: {subfunctions: 32}}", seeds: "[1]")
         let reference = dir.appendingPathComponent("reference.sqlite").path
         #expect(try runner.run([spec, "--db", reference, "--scale", "paper", "--jobs", "1"]).status == 0)
 
@@ -74,39 +78,49 @@ import Testing
     @Test func anSFOThatWouldNotFitInMemoryIsRefused() throws {
         let dir = try temporaryDirectory()
         // A subspace as wide as the parameter count: about 50k x 50k Float32 values.
-        let spec = try RunnerTests.writeSpec(dir, name: "sfo-huge", model: "{name: mlp, hidden: [64]}", epochs: 1,
-                                             optimizers: "  - {name: sfo, hyperparameters: {max-subspace-dimension: 100000000}}", seeds: "[1]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "sfo-huge", model: "{name: mlp, hidden: [64]}", epochs: 1,
+            optimizers: "  - {name: sfo, hyperparameters: {max-subspace-dimension: 100000000}}", seeds: "[1]")
         let db = dir.appendingPathComponent("h.sqlite").path
         let out = try runner.run([spec, "--db", db, "--scale", "paper"])
         #expect(out.status == 1)
-        #expect(out.stderr.contains("(sfo): needs about") && out.stderr.contains("lower hyperparameters.subfunctions or max-subspace-dimension"), "\(out.stderr)")
+        #expect(
+            out.stderr.contains("(sfo): needs about")
+                && out.stderr.contains("lower hyperparameters.subfunctions or max-subspace-dimension"), "\(out.stderr)")
         #expect(try ResultStore(path: db).runs().first?.status == .failed)
     }
 
     @Test func subfunctionsLargerThanTheModelWorkspaceAreEvaluatedInChunks() throws {
         // 4096 examples in 2 subfunctions of 2048, more than the workspace's 1000 examples.
         let dir = try temporaryDirectory()
-        let spec = try RunnerTests.writeSpec(dir, name: "sfo-large", model: "{name: mlp, hidden: [32]}", epochs: 2, subset: 4096,
-                                             optimizers: "  - {name: sfo, hyperparameters: {subfunctions: 2}}", seeds: "[1]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "sfo-large", model: "{name: mlp, hidden: [32]}", epochs: 2, subset: 4096,
+            optimizers: "  - {name: sfo, hyperparameters: {subfunctions: 2}}", seeds: "[1]")
         let db = dir.appendingPathComponent("l.sqlite").path
         let out = try runner.run([spec, "--db", db, "--scale", "paper"])
         #expect(out.status == 0, "\(out.stderr)")
         let record = try #require(try ResultStore(path: db).runs().first)
         #expect(record.status == .completed && record.stepsCompleted == 4)
-        let losses = try ResultStore(path: db).metrics(runID: record.id).filter { $0.name == MetricPoint.trainLoss }.map(\.value)
+        let losses = try ResultStore(path: db).metrics(runID: record.id).filter { $0.name == MetricPoint.trainLoss }
+            .map(\.value)
         #expect(losses.count == 3 && losses[2] < losses[0], "\(losses)")
     }
 
     @Test func sfoWithDropoutRunsAndSaysSo() throws {
         let dir = try temporaryDirectory()
-        let spec = try RunnerTests.writeSpec(dir, name: "sfo-dropout", model: "{name: mlp, hidden: [64], hidden-dropout: 0.5}", epochs: 1,
-                                             optimizers: "  - {name: sfo, label: SFO, hyperparameters: {subfunctions: 8}}", seeds: "[1]")
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "sfo-dropout", model: "{name: mlp, hidden: [64], hidden-dropout: 0.5}", epochs: 1,
+            optimizers: "  - {name: sfo, label: SFO, hyperparameters: {subfunctions: 8}}", seeds: "[1]")
         let db = dir.appendingPathComponent("d.sqlite").path
         #expect(try runner.run([spec, "--db", db, "--scale", "paper"]).status == 0)
         let record = try #require(try ResultStore(path: db).runs().first)
         #expect(record.notes.contains { $0.contains("SFO with dropout") })
-        let report = try AdamBenchExecutable.run(["report", "--db", db, "--out", dir.appendingPathComponent("report").path])
+        let report = try AdamBenchExecutable.run([
+            "report", "--db", db, "--out", dir.appendingPathComponent("report").path,
+        ])
         #expect(report.status == 0)
-        #expect(try String(contentsOf: dir.appendingPathComponent("report/sfo-dropout/paper/REPORT.md"), encoding: .utf8).contains("SFO with dropout"))
+        #expect(
+            try String(contentsOf: dir.appendingPathComponent("report/sfo-dropout/paper/REPORT.md"), encoding: .utf8)
+                .contains("SFO with dropout"))
     }
 }

@@ -6,12 +6,15 @@ import Testing
 /// $ADAMBENCH_DATA, else ./data).
 @Suite(.serialized) struct RunnerTests {
     static var dataFolder: String {
-        ProcessInfo.processInfo.environment["ADAMBENCH_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? repositoryRoot().appendingPathComponent("data").path
+        ProcessInfo.processInfo.environment["ADAMBENCH_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? repositoryRoot().appendingPathComponent("data").path
     }
 
     /// A small real spec: logistic regression and a narrow MLP on MNIST subsets.
-    static func writeSpec(_ dir: URL, name: String, model: String = "{name: logistic-regression}", epochs: Int = 3,
-                          subset: Int = 1024, optimizers: String, seeds: String = "[1, 2]", logEvery: Int = 4) throws -> String {
+    static func writeSpec(
+        _ dir: URL, name: String, model: String = "{name: logistic-regression}", epochs: Int = 3,
+        subset: Int = 1024, optimizers: String, seeds: String = "[1, 2]", logEvery: Int = 4
+    ) throws -> String {
         let path = dir.appendingPathComponent("\(name).yaml").path
         try """
         name: \(name)
@@ -47,10 +50,15 @@ import Testing
     @Test func curvesDoNotDependOnTheNumberOfWorkers() throws {
         let dir = try temporaryDirectory()
         let spec = try Self.writeSpec(dir, name: "jobs", optimizers: Self.twoOptimizers)
-        let one = try run([spec, "--db", dir.appendingPathComponent("one.sqlite").path, "--scale", "paper", "--jobs", "1"])
-        let two = try run([spec, "--db", dir.appendingPathComponent("two.sqlite").path, "--scale", "paper", "--jobs", "2"])
+        let one = try run([
+            spec, "--db", dir.appendingPathComponent("one.sqlite").path, "--scale", "paper", "--jobs", "1",
+        ])
+        let two = try run([
+            spec, "--db", dir.appendingPathComponent("two.sqlite").path, "--scale", "paper", "--jobs", "2",
+        ])
         #expect(one.status == 0 && two.status == 0, "\(one.stderr)\(two.stderr)")
-        let a = try hashes(dir.appendingPathComponent("one.sqlite").path), b = try hashes(dir.appendingPathComponent("two.sqlite").path)
+        let a = try hashes(dir.appendingPathComponent("one.sqlite").path),
+            b = try hashes(dir.appendingPathComponent("two.sqlite").path)
         #expect(a.count == 6 && a == b)
         #expect(a.values.allSatisfy { $0.hasPrefix("completed 3 ") })
         // A second invocation finds everything recorded and runs nothing.
@@ -60,8 +68,9 @@ import Testing
 
     @Test func aKilledRunResumesToTheSameCurve() throws {
         let dir = try temporaryDirectory()
-        let spec = try Self.writeSpec(dir, name: "resume", model: "{name: mlp, hidden: [512, 512], hidden-dropout: 0.5}", epochs: 4,
-                                      subset: 8192, optimizers: "  - {name: adam}", seeds: "[1]", logEvery: 16)
+        let spec = try Self.writeSpec(
+            dir, name: "resume", model: "{name: mlp, hidden: [512, 512], hidden-dropout: 0.5}", epochs: 4,
+            subset: 8192, optimizers: "  - {name: adam}", seeds: "[1]", logEvery: 16)
         let reference = dir.appendingPathComponent("reference.sqlite").path
         #expect(try run([spec, "--db", reference, "--scale", "paper", "--jobs", "1"]).status == 0)
 
@@ -106,7 +115,8 @@ import Testing
 
     @Test func aDivergingSettingStopsAloneWithItsStep() throws {
         let dir = try temporaryDirectory()
-        let spec = try Self.writeSpec(dir, name: "diverge", optimizers: "  - {name: sgd, hyperparameters: {lr: [0.1, 1.0e6]}}", seeds: "[1]")
+        let spec = try Self.writeSpec(
+            dir, name: "diverge", optimizers: "  - {name: sgd, hyperparameters: {lr: [0.1, 1.0e6]}}", seeds: "[1]")
         let db = dir.appendingPathComponent("d.sqlite").path
         let result = try run([spec, "--db", db, "--scale", "paper"])
         #expect(result.status == 0, "divergence is a result, not a failure: \(result.stderr)")
@@ -119,14 +129,19 @@ import Testing
 
     @Test func twoProcessesSplitTheRunsAndRunEachOnce() throws {
         let dir = try temporaryDirectory()
-        let spec = try Self.writeSpec(dir, name: "shared", optimizers: Self.twoOptimizers + "\n  - {name: adagrad, hyperparameters: {lr: [0.01, 0.1]}}", seeds: "[1, 2]")
+        let spec = try Self.writeSpec(
+            dir, name: "shared",
+            optimizers: Self.twoOptimizers + "\n  - {name: adagrad, hyperparameters: {lr: [0.01, 0.1]}}",
+            seeds: "[1, 2]")
         let db = dir.appendingPathComponent("s.sqlite").path
         // Two real processes started together on the same database.
         var processes: [(Process, URL, URL)] = []
         for i in 0..<2 {
             let process = Process()
             process.executableURL = AdamBenchExecutable.url
-            process.arguments = ["run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", Self.dataFolder]
+            process.arguments = [
+                "run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", Self.dataFolder,
+            ]
             let out = dir.appendingPathComponent("out\(i).txt"), err = dir.appendingPathComponent("err\(i).txt")
             FileManager.default.createFile(atPath: out.path, contents: nil)
             FileManager.default.createFile(atPath: err.path, contents: nil)
@@ -138,8 +153,10 @@ import Testing
         var outputs: [CommandLineRun?] = []
         for (process, out, err) in processes {
             process.waitUntilExit()
-            outputs.append(CommandLineRun(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                                          stderr: try String(contentsOf: err, encoding: .utf8)))
+            outputs.append(
+                CommandLineRun(
+                    status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+                    stderr: try String(contentsOf: err, encoding: .utf8)))
         }
         for output in outputs {
             #expect(output?.status == 0, "\(output?.stderr ?? "did not run")")
@@ -152,8 +169,9 @@ import Testing
 
     @Test func interruptStopsCleanlyAndResumes() throws {
         let dir = try temporaryDirectory()
-        let spec = try Self.writeSpec(dir, name: "interrupt", model: "{name: mlp, hidden: [512, 512]}", epochs: 3, subset: 8192,
-                                      optimizers: "  - {name: adam}", seeds: "[1]")
+        let spec = try Self.writeSpec(
+            dir, name: "interrupt", model: "{name: mlp, hidden: [512, 512]}", epochs: 3, subset: 8192,
+            optimizers: "  - {name: adam}", seeds: "[1]")
         let db = dir.appendingPathComponent("i.sqlite").path
         let process = Process()
         process.executableURL = AdamBenchExecutable.url
@@ -161,12 +179,16 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline && ((try? ResultStore(path: db).runs().first?.epochsCompleted) ?? 0) < 1 { Thread.sleep(forTimeInterval: 0.05) }
+        while Date() < deadline && ((try? ResultStore(path: db).runs().first?.epochsCompleted) ?? 0) < 1 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
         let after = try ResultStore(path: db).runs().first
-        #expect(after?.status == .pending && (after?.epochsCompleted ?? 0) >= 1, "released, resumable, nothing committed lost")
+        #expect(
+            after?.status == .pending && (after?.epochsCompleted ?? 0) >= 1,
+            "released, resumable, nothing committed lost")
         #expect(try run([spec, "--db", db, "--scale", "paper"]).status == 0)
         #expect(try ResultStore(path: db).runs().first?.status == .completed)
     }
@@ -175,12 +197,15 @@ import Testing
         let dir = try temporaryDirectory()
         // A data folder whose MNIST test labels are corrupted: the run fails on the checksum.
         let data = dir.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: data.appendingPathComponent("mnist"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: data.appendingPathComponent("mnist"), withIntermediateDirectories: true)
         for file in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"] {
-            try FileManager.default.createSymbolicLink(at: data.appendingPathComponent("mnist/\(file)"),
-                                                       withDestinationURL: URL(fileURLWithPath: Self.dataFolder).appendingPathComponent("mnist/\(file)"))
+            try FileManager.default.createSymbolicLink(
+                at: data.appendingPathComponent("mnist/\(file)"),
+                withDestinationURL: URL(fileURLWithPath: Self.dataFolder).appendingPathComponent("mnist/\(file)"))
         }
-        var labels = try Data(contentsOf: URL(fileURLWithPath: Self.dataFolder).appendingPathComponent("mnist/t10k-labels-idx1-ubyte"))
+        var labels = try Data(
+            contentsOf: URL(fileURLWithPath: Self.dataFolder).appendingPathComponent("mnist/t10k-labels-idx1-ubyte"))
         labels[100] ^= 1
         try labels.write(to: data.appendingPathComponent("mnist/t10k-labels-idx1-ubyte"))
         let spec = try Self.writeSpec(dir, name: "fails", optimizers: "  - {name: sgd}", seeds: "[1]")
@@ -203,7 +228,9 @@ import Testing
         #expect(try String(contentsOfFile: notADatabase, encoding: .utf8) == "precious notes")
         let scale = try run([spec, "--db", dir.appendingPathComponent("x.sqlite").path, "--scale", "huge"])
         #expect(scale.status != 0 && scale.stderr.contains("scale 'huge' is not defined"))
-        let missing = try run([dir.appendingPathComponent("nope.yaml").path, "--db", dir.appendingPathComponent("y.sqlite").path])
+        let missing = try run([
+            dir.appendingPathComponent("nope.yaml").path, "--db", dir.appendingPathComponent("y.sqlite").path,
+        ])
         #expect(missing.status != 0 && missing.stderr.contains("nope.yaml:1:1: cannot read the spec file"))
         let folder = try run([spec, "--db", "/nonexistent-folder/r.sqlite", "--scale", "paper"])
         #expect(folder.status != 0 && folder.stderr.contains("the folder /nonexistent-folder does not exist"))

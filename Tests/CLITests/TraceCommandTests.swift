@@ -24,7 +24,9 @@ import Testing
             let trajectory = try #require(got[id], "case \(id) missing from the output")
             #expect(trajectory.count == reference.count)
             var worst = 0.0
-            for (a, b) in zip(trajectory, reference) { for (x, r) in zip(a, b) { worst = max(worst, abs(x - r) / (1 + abs(r))) } }
+            for (a, b) in zip(trajectory, reference) {
+                for (x, r) in zip(a, b) { worst = max(worst, abs(x - r) / (1 + abs(r))) }
+            }
             #expect(worst <= tolerance, "case \(id): worst relative error \(worst)")
         }
     }
@@ -44,9 +46,13 @@ import Testing
         #expect(run.status != 0)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.contains("case 'ragged', field 'gradients[1]': has 1 values, expected 2"))
-        #expect(run.stderr.contains("case 'unknown-opt', field 'optimizer': optimizer 'adamm': unknown optimizer") || run.stderr.contains("case 'unknown-opt', field 'optimizer'"))
-        #expect(run.stderr.contains("case 'unknown-field', field 'hyperparameters.learning-rate': unknown hyperparameter"))
-        #expect(run.stderr.contains("case 'range', field 'hyperparameters.rho': expected a number in [0.0, 1.0), got 1.5"))
+        #expect(
+            run.stderr.contains("case 'unknown-opt', field 'optimizer': optimizer 'adamm': unknown optimizer")
+                || run.stderr.contains("case 'unknown-opt', field 'optimizer'"))
+        #expect(
+            run.stderr.contains("case 'unknown-field', field 'hyperparameters.learning-rate': unknown hyperparameter"))
+        #expect(
+            run.stderr.contains("case 'range', field 'hyperparameters.rho': expected a number in [0.0, 1.0), got 1.5"))
         let missing = try AdamBenchExecutable.run(["trace", dir.appendingPathComponent("nope.json").path])
         #expect(missing.status != 0 && missing.stderr.contains("nope.json: cannot read the trace file"))
         let precision = try AdamBenchExecutable.run(["trace", file.path, "--precision", "float16"])

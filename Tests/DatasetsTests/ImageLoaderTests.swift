@@ -8,7 +8,10 @@ import Testing
         for (prefix, count) in [("train", 5), ("t10k", 3)] {
             var images = TestFiles.idxImages(count: count, rows: 4, cols: 3)
             var labels = TestFiles.idxLabels((0..<count).map { UInt8($0 % 10) })
-            if gzip { images = try TestFiles.gzip(images); labels = try TestFiles.gzip(labels) }
+            if gzip {
+                images = try TestFiles.gzip(images)
+                labels = try TestFiles.gzip(labels)
+            }
             let ext = gzip ? ".gz" : ""
             try TestFiles.write(images, dir.appendingPathComponent("\(prefix)-images-idx3-ubyte\(ext)"))
             try TestFiles.write(labels, dir.appendingPathComponent("\(prefix)-labels-idx1-ubyte\(ext)"))
@@ -31,7 +34,10 @@ import Testing
     }
 
     func failure(_ body: () throws -> Void) -> String {
-        do { try body(); return "no error" } catch { return "\(error)" }
+        do {
+            try body()
+            return "no error"
+        } catch { return "\(error)" }
     }
 
     @Test func missingFileNamesTheFile() throws {
@@ -45,28 +51,35 @@ import Testing
         let url = folder.appendingPathComponent("train-images-idx3-ubyte")
         let bytes = [UInt8](try Data(contentsOf: url))
         try TestFiles.write(Array(bytes.dropLast(5)), url)
-        #expect(failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
-            == "\(url.path): truncated IDX file: 71 bytes, expected 76 for dimensions 5x4x3")
+        #expect(
+            failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
+                == "\(url.path): truncated IDX file: 71 bytes, expected 76 for dimensions 5x4x3")
         try TestFiles.write(Array(bytes.prefix(10)), url)
-        #expect(failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
-            == "\(url.path): truncated IDX header: 10 bytes, expected at least 16")
+        #expect(
+            failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
+                == "\(url.path): truncated IDX header: 10 bytes, expected at least 16")
     }
 
     @Test func wrongMagicNumberIsRejected() throws {
         let folder = try mnistFolder(gzip: false)
         let url = folder.appendingPathComponent("train-labels-idx1-ubyte")
-        try TestFiles.write(TestFiles.idxImages(count: 5, rows: 1, cols: 1), url) // an images file where labels belong
-        #expect(failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
-            == "\(url.path): wrong magic number 0x803, expected 0x00000801 (unsigned bytes, 1 dimension)")
+        try TestFiles.write(TestFiles.idxImages(count: 5, rows: 1, cols: 1), url)  // an images file where labels belong
+        #expect(
+            failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
+                == "\(url.path): wrong magic number 0x803, expected 0x00000801 (unsigned bytes, 1 dimension)")
     }
 
     @Test func labelCountAndRangeAreChecked() throws {
         let folder = try mnistFolder(gzip: false)
         let url = folder.appendingPathComponent("train-labels-idx1-ubyte")
         try TestFiles.write(TestFiles.idxLabels([1, 2, 3]), url)
-        #expect(failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }.contains("holds 3 labels, expected 5"))
+        #expect(
+            failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }.contains(
+                "holds 3 labels, expected 5"))
         try TestFiles.write(TestFiles.idxLabels([1, 2, 3, 4, 12]), url)
-        #expect(failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }.hasSuffix("label 12 out of range, expected 0...9"))
+        #expect(
+            failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }.hasSuffix(
+                "label 12 out of range, expected 0...9"))
     }
 
     @Test func truncatedGzipIsRejected() throws {
@@ -74,8 +87,9 @@ import Testing
         let url = folder.appendingPathComponent("train-images-idx3-ubyte.gz")
         let bytes = [UInt8](try Data(contentsOf: url))
         try TestFiles.write(Array(bytes.prefix(bytes.count / 2)), url)
-        #expect(failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
-            == "\(url.path): truncated gzip file: the compressed stream ends early")
+        #expect(
+            failure { _ = try MNISTLoader.load(folder: folder, split: .train, name: "mnist") }
+                == "\(url.path): truncated gzip file: the compressed stream ends early")
     }
 
     @Test(arguments: [false, true])
@@ -83,7 +97,8 @@ import Testing
         let folder = try TestFiles.directory()
         for name in CIFAR10Loader.trainBatches + CIFAR10Loader.testBatches {
             let batch = TestFiles.cifarBatch(records: 3)
-            try TestFiles.write(gzip ? try TestFiles.gzip(batch) : batch, folder.appendingPathComponent(name + (gzip ? ".gz" : "")))
+            try TestFiles.write(
+                gzip ? try TestFiles.gzip(batch) : batch, folder.appendingPathComponent(name + (gzip ? ".gz" : "")))
         }
         let train = try CIFAR10Loader.load(folder: folder, split: .train, name: "cifar10-jpeg")
         #expect(train.count == 15 && train.featureCount == 3072 && train.labels.prefix(4) == [0, 1, 2, 0])
@@ -93,19 +108,28 @@ import Testing
 
     @Test func truncatedCIFARBatchIsRejected() throws {
         let folder = try TestFiles.directory()
-        for name in CIFAR10Loader.trainBatches { try TestFiles.write(TestFiles.cifarBatch(records: 2), folder.appendingPathComponent(name)) }
+        for name in CIFAR10Loader.trainBatches {
+            try TestFiles.write(TestFiles.cifarBatch(records: 2), folder.appendingPathComponent(name))
+        }
         let url = folder.appendingPathComponent("data_batch_3.bin")
         try TestFiles.write(Array(TestFiles.cifarBatch(records: 2).dropLast(100)), url)
-        #expect(failure { _ = try CIFAR10Loader.load(folder: folder, split: .train, name: "cifar10") }
-            == "\(url.path): 6046 bytes is not a whole number of 3073-byte records (1 label byte + 3072 pixel bytes); the file is truncated or not a CIFAR-10 batch")
+        #expect(
+            failure { _ = try CIFAR10Loader.load(folder: folder, split: .train, name: "cifar10") }
+                == "\(url.path): 6046 bytes is not a whole number of 3073-byte records (1 label byte + 3072 pixel bytes); the file is truncated or not a CIFAR-10 batch"
+        )
     }
 
     @Test func checksumMismatchNamesTheFileAndBothDigests() throws {
         let root = try TestFiles.directory()
         let catalog = DatasetCatalog(root: root)
-        for file in DatasetName.mnist.files { try TestFiles.write([1, 2, 3], root.appendingPathComponent("mnist/\(file)")) }
+        for file in DatasetName.mnist.files {
+            try TestFiles.write([1, 2, 3], root.appendingPathComponent("mnist/\(file)"))
+        }
         let url = root.appendingPathComponent("mnist/train-images-idx3-ubyte")
-        #expect(failure { try catalog.verifyChecksums(.mnist) } == "\(url.path): checksum mismatch: SHA-256 039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81, expected ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db; delete the file and run `make data`")
+        #expect(
+            failure { try catalog.verifyChecksums(.mnist) }
+                == "\(url.path): checksum mismatch: SHA-256 039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81, expected ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db; delete the file and run `make data`"
+        )
     }
 
     @Test func pinnedChecksumsAgreeWithTheDataScript() throws {

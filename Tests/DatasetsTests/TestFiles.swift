@@ -4,12 +4,15 @@ import Foundation
 /// Tiny files in the real formats, written by the tests themselves (no download needed).
 enum TestFiles {
     static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("adambench-datasets-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "adambench-datasets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
-    static func bigEndian(_ x: Int) -> [UInt8] { [UInt8(x >> 24 & 255), UInt8(x >> 16 & 255), UInt8(x >> 8 & 255), UInt8(x & 255)] }
+    static func bigEndian(_ x: Int) -> [UInt8] {
+        [UInt8(x >> 24 & 255), UInt8(x >> 16 & 255), UInt8(x >> 8 & 255), UInt8(x & 255)]
+    }
 
     /// An IDX images file: count images of rows x cols, pixel (n, i) = (n * 7 + i) % 256.
     static func idxImages(count: Int, rows: Int, cols: Int) -> [UInt8] {

@@ -10,10 +10,14 @@ import Testing
         var pixels: [Float] = []
         for _ in 0..<count {
             let base = rng.nextGaussian()
-            for j in 0..<8 { pixels.append(Float(0.5 + 0.2 * base + 0.05 * Double(j % 3) * rng.nextGaussian() + 0.01 * rng.nextGaussian())) }
+            for j in 0..<8 {
+                pixels.append(
+                    Float(0.5 + 0.2 * base + 0.05 * Double(j % 3) * rng.nextGaussian() + 0.01 * rng.nextGaussian()))
+            }
         }
-        return ImageSet(name: "toy/train", channels: 2, height: 2, width: 2, classCount: 2, pixels: pixels,
-                        labels: (0..<count).map { Int32($0 % 2) }, fingerprint: String(repeating: "a", count: 64))
+        return ImageSet(
+            name: "toy/train", channels: 2, height: 2, width: 2, classCount: 2, pixels: pixels,
+            labels: (0..<count).map { Int32($0 % 2) }, fingerprint: String(repeating: "a", count: 64))
     }
 
     /// With a tiny regularizer the whitened training data has (nearly) identity covariance; the

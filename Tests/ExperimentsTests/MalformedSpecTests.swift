@@ -6,7 +6,9 @@ import Testing
 /// exactly that problem among those reported (file:line:column: message).
 @Suite struct MalformedSpecTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Malformed")
-    static let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()) ?? []
+    static let files =
+        (try? FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted())
+        ?? []
 
     @Test func theCorpusHasAtLeastTwentySpecs() { #expect(Self.files.count >= 20) }
 
@@ -26,7 +28,8 @@ import Testing
 }
 
 @Suite struct SpecParserTests {
-    static let valid = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("valid.yaml").path
+    static let valid = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("valid.yaml")
+        .path
     /// The key of valid.yaml's first run (paper scale, fingerprint "f") under the Haswell kernels.
     static let validFirstRunKey = "03706d8e6acd36678a1f1543d0a20fe383bb439be66115762816207bd6f2d3b9"
 
@@ -36,20 +39,30 @@ import Testing
         let runs = try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")
         #expect(runs.count == 2 && Set(runs.map(\.key)).count == 2)
         #expect(runs.map { $0.configuration.learningRate } == [0.001, 0.01])
-        #expect(throws: RunPlan.Failure.self) { try RunPlan.runs(spec, scale: "smoke", datasetFingerprint: "f", blasKernels: "haswell") }
+        #expect(throws: RunPlan.Failure.self) {
+            try RunPlan.runs(spec, scale: "smoke", datasetFingerprint: "f", blasKernels: "haswell")
+        }
     }
 
     @Test func runKeysDependOnEverythingThatDeterminesTheCurve() throws {
         let spec = try SpecParser.load(Self.valid)
         let base = try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0]
-        #expect(try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key == base.key, "deterministic")
-        #expect(try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "g", blasKernels: "haswell")[0].key != base.key, "dataset")
+        #expect(
+            try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key == base.key,
+            "deterministic")
+        #expect(
+            try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "g", blasKernels: "haswell")[0].key != base.key,
+            "dataset")
         var other = spec
         other.training.epochs = 3
-        #expect(try RunPlan.runs(other, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key != base.key, "epochs")
+        #expect(
+            try RunPlan.runs(other, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key != base.key,
+            "epochs")
         other = spec
         other.model.l2 = 0.1
-        #expect(try RunPlan.runs(other, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key != base.key, "model")
+        #expect(
+            try RunPlan.runs(other, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key != base.key,
+            "model")
     }
 
     /// The kernel set is part of a BLAS-using run's identity: another set gives another key, the
@@ -61,8 +74,10 @@ import Testing
         let skylake = try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "f", blasKernels: "SkylakeX")[0]
         #expect(haswell.key != skylake.key)
         #expect(haswell.blasKernels == "haswell" && skylake.blasKernels == "skylakex")
-        #expect(try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key == haswell.key,
-                "the name's case does not matter")
+        #expect(
+            try RunPlan.runs(spec, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell")[0].key
+                == haswell.key,
+            "the name's case does not matter")
         // The key of the reference set is the key without a kernel-set component: the key this
         // spec's first run had before the component existed (computed then, by the same code).
         #expect(haswell.key == Self.validFirstRunKey)
@@ -76,12 +91,12 @@ import Testing
 
     @Test func everyProblemIsReportedInOnePass() {
         let text = """
-        name: Bad Name
-        data: {dataset: mnsit}
-        model: {name: mlp, hidden-dropout: 2}
-        training: {epochs: 0, batch-size: x, seeds: []}
-        optimizers: [{name: adma}]
-        """
+            name: Bad Name
+            data: {dataset: mnsit}
+            model: {name: mlp, hidden-dropout: 2}
+            training: {epochs: 0, batch-size: x, seeds: []}
+            optimizers: [{name: adma}]
+            """
         do {
             _ = try SpecParser.parse(text, file: "t.yaml")
             Issue.record("parsed")
@@ -92,13 +107,18 @@ import Testing
 
     /// The shipped specs all parse and define the three scales.
     @Test func shippedSpecsParse() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("experiments")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
         #expect(!files.isEmpty)
         for file in files {
             let spec = try SpecParser.load(folder.appendingPathComponent(file).path)
-            for scale in ["smoke", "quick", "paper"] { #expect(!(try RunPlan.runs(spec, scale: scale, datasetFingerprint: "f", blasKernels: "haswell")).isEmpty, "\(file) \(scale)") }
+            for scale in ["smoke", "quick", "paper"] {
+                #expect(
+                    !(try RunPlan.runs(spec, scale: scale, datasetFingerprint: "f", blasKernels: "haswell")).isEmpty,
+                    "\(file) \(scale)")
+            }
         }
     }
 }

@@ -28,17 +28,23 @@ import Testing
             let pixels = s.height * s.width, patch = s.kernel * s.kernel * s.channels
             let x = Self.values(s.images * pixels * s.channels, seed: UInt64(i))
             var kernelCol = [Float](repeating: .nan, count: s.images * pixels * patch), referenceCol = kernelCol
-            Float.im2col(x, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel, into: &kernelCol)
-            Float.elementwiseIm2col(x, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel,
-                                    into: &referenceCol)
+            Float.im2col(
+                x, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel,
+                into: &kernelCol)
+            Float.elementwiseIm2col(
+                x, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel,
+                into: &referenceCol)
             #expect(Self.sameBits(kernelCol, referenceCol), "im2col \(s)")
 
             let dcol = Self.values(kernelCol.count, seed: UInt64(100 + i))
             let start = Self.values(x.count, seed: UInt64(200 + i))
             var kernelDx = start, referenceDx = start
-            Float.col2imAdd(dcol, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel, into: &kernelDx)
-            Float.elementwiseCol2imAdd(dcol, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel,
-                                       into: &referenceDx)
+            Float.col2imAdd(
+                dcol, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel,
+                into: &kernelDx)
+            Float.elementwiseCol2imAdd(
+                dcol, images: s.images, height: s.height, width: s.width, channels: s.channels, kernel: s.kernel,
+                into: &referenceDx)
             #expect(Self.sameBits(kernelDx, referenceDx), "col2im \(s)")
         }
     }
@@ -49,10 +55,13 @@ import Testing
             let oh = (s.height + 2 - 3) / 2 + 1, ow = (s.width + 2 - 3) / 2 + 1, count = s.images * oh * ow * s.channels
             var kernelY = [Float](repeating: .nan, count: count), referenceY = kernelY
             var kernelArgmax = [Int32](repeating: -1, count: count), referenceArgmax = kernelArgmax
-            Float.maxPool(x, batch: s.images, height: s.height, width: s.width, channels: s.channels, window: 3, stride: 2, padding: 1,
-                          into: &kernelY, argmax: &kernelArgmax)
-            Float.elementwiseMaxPool(x, batch: s.images, height: s.height, width: s.width, channels: s.channels, window: 3, stride: 2,
-                                     padding: 1, into: &referenceY, argmax: &referenceArgmax)
+            Float.maxPool(
+                x, batch: s.images, height: s.height, width: s.width, channels: s.channels, window: 3, stride: 2,
+                padding: 1,
+                into: &kernelY, argmax: &kernelArgmax)
+            Float.elementwiseMaxPool(
+                x, batch: s.images, height: s.height, width: s.width, channels: s.channels, window: 3, stride: 2,
+                padding: 1, into: &referenceY, argmax: &referenceArgmax)
             #expect(Self.sameBits(kernelY, referenceY), "max-pool values \(s)")
             #expect(kernelArgmax == referenceArgmax, "max-pool winners \(s)")
             // Ties happen (quantized values), and the first maximum wins.
@@ -63,7 +72,8 @@ import Testing
     @Test func biasReLUAndItsBackwardMatchTheElementwiseForms() {
         let rows = 37, columns = 70
         var y = Self.values(rows * columns, seed: 400)
-        y[3] = -0.0; y[5] = .nan
+        y[3] = -0.0
+        y[5] = .nan
         let bias = Self.values(columns, seed: 401)
         var kernelY = y, referenceY = y
         Float.addBiasReLU(&kernelY, bias: bias, rows: rows, columns: columns)
@@ -73,8 +83,10 @@ import Testing
         let dy = Self.values(rows * columns, seed: 402)
         var kernelDy = dy, referenceDy = dy
         var kernelDb = [Float](repeating: .nan, count: columns), referenceDb = kernelDb
-        Float.reluBackwardWithBiasGradient(&kernelDy, output: kernelY, biasGradient: &kernelDb, rows: rows, columns: columns)
-        Float.elementwiseReLUBackwardWithBiasGradient(&referenceDy, output: referenceY, biasGradient: &referenceDb, rows: rows, columns: columns)
+        Float.reluBackwardWithBiasGradient(
+            &kernelDy, output: kernelY, biasGradient: &kernelDb, rows: rows, columns: columns)
+        Float.elementwiseReLUBackwardWithBiasGradient(
+            &referenceDy, output: referenceY, biasGradient: &referenceDb, rows: rows, columns: columns)
         #expect(Self.sameBits(kernelDy, referenceDy))
         #expect(Self.sameBits(kernelDb, referenceDb))
     }

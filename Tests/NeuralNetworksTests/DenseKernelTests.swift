@@ -10,7 +10,9 @@ import Testing
     static func values(_ count: Int, seed: UInt64) -> [Float] {
         var rng = Xoshiro256(seed: seed, stream: "dense-kernel-test")
         var v = (0..<count).map { _ in Float(rng.nextGaussian()) }
-        v[1] = 0; v[2] = -0.0; v[3] = .nan
+        v[1] = 0
+        v[2] = -0.0
+        v[3] = .nan
         return v
     }
 
@@ -24,7 +26,8 @@ import Testing
     }
 
     @Test func forwardWithMaskMatches() {
-        let y = Self.values(Self.rows * Self.columns, seed: 1), bias = Self.values(Self.columns, seed: 2), mask = Self.mask(y.count)
+        let y = Self.values(Self.rows * Self.columns, seed: 1), bias = Self.values(Self.columns, seed: 2),
+            mask = Self.mask(y.count)
         var kernel = y, reference = y
         Float.addBiasReLUMask(&kernel, bias: bias, mask: mask, rows: Self.rows, columns: Self.columns)
         Float.elementwiseAddBiasReLUMask(&reference, bias: bias, mask: mask, rows: Self.rows, columns: Self.columns)
@@ -38,7 +41,8 @@ import Testing
         Float.reluBackward(&kernel, output: y, count: count)
         Float.elementwiseReLUBackward(&reference, output: y, count: count)
         #expect(Self.sameBits(kernel, reference))
-        kernel = dy; reference = dy
+        kernel = dy
+        reference = dy
         Float.maskedReLUBackward(&kernel, output: y, mask: mask, count: count)
         Float.elementwiseMaskedReLUBackward(&reference, output: y, mask: mask, count: count)
         #expect(Self.sameBits(kernel, reference))

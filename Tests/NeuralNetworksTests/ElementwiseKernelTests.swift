@@ -1,5 +1,6 @@
 import CNeuralKernels
 import DeterministicRandom
+import Foundation
 import NeuralNetworks
 import Testing
 
@@ -55,7 +56,8 @@ import Testing
         let targets = (0..<n).map { Float($0 % 101) / 100 }
         let sum = Float.crossEntropyWithLogitsSum(x, targets: targets, count: n)
         let exact = (0..<n).reduce(0.0) { acc, i in
-            let v = Double(x[i]); return acc + max(v, 0) - v * Double(targets[i]) + Foundation.log1p(Foundation.exp(-abs(v)))
+            let v = Double(x[i])
+            return acc + max(v, 0) - v * Double(targets[i]) + Foundation.log1p(Foundation.exp(-abs(v)))
         }
         #expect(abs(sum - exact) / exact < 1e-5, "cross-entropy sum \(sum) vs \(exact)")
         var gradient = x
@@ -82,5 +84,3 @@ import Testing
         #expect(y[0] == .infinity && y[1] >= 0 && y[1] < 1e-37)
     }
 }
-
-import Foundation

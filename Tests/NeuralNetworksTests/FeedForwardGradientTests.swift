@@ -7,14 +7,24 @@ import Testing
 
     func check(sizes: [Int], inputDropout: Double, hiddenDropout: Double, l2: Double) {
         let batch = 5
-        let model = FeedForwardNetwork<Double>(sizes: sizes, inputDropout: inputDropout, hiddenDropout: hiddenDropout, l2: l2, maxBatch: batch)
+        let model = FeedForwardNetwork<Double>(
+            sizes: sizes, inputDropout: inputDropout, hiddenDropout: hiddenDropout, l2: l2, maxBatch: batch)
         let x = GradientCheck.randomInputs(count: batch * sizes[0], seed: 3)
         let labels: [Int32] = (0..<batch).map { Int32($0 % sizes.last!) }
         let parameters = GradientCheck.randomParameters(model, seed: 11)
-        let result = x.withUnsafeBufferPointer { xx in labels.withUnsafeBufferPointer { ll in
-            GradientCheck.run(model, parameters: parameters, batch: ModelBatch(count: batch, dense: xx.baseAddress!, labels: ll.baseAddress!)) } }
-        #expect(result.normRelativeError <= Self.tolerance, "\(sizes) dropout \(inputDropout)/\(hiddenDropout) l2 \(l2): \(result)")
-        #expect(result.worstCoordinateError <= Self.tolerance, "\(sizes) dropout \(inputDropout)/\(hiddenDropout) l2 \(l2): \(result)")
+        let result = x.withUnsafeBufferPointer { xx in
+            labels.withUnsafeBufferPointer { ll in
+                GradientCheck.run(
+                    model, parameters: parameters,
+                    batch: ModelBatch(count: batch, dense: xx.baseAddress!, labels: ll.baseAddress!))
+            }
+        }
+        #expect(
+            result.normRelativeError <= Self.tolerance,
+            "\(sizes) dropout \(inputDropout)/\(hiddenDropout) l2 \(l2): \(result)")
+        #expect(
+            result.worstCoordinateError <= Self.tolerance,
+            "\(sizes) dropout \(inputDropout)/\(hiddenDropout) l2 \(l2): \(result)")
     }
 
     @Test func logisticRegression() { check(sizes: [7, 4], inputDropout: 0, hiddenDropout: 0, l2: 0) }
@@ -29,11 +39,18 @@ import Testing
         let labels: [Int32] = [0, 1, 2, 1]
         var g = [Double](repeating: 0, count: model.layout.count)
         var rng = Xoshiro256(seed: 1)
-        let (step, evaluation) = parameters.withUnsafeBufferPointer { p in x.withUnsafeBufferPointer { xx in labels.withUnsafeBufferPointer { ll in
-            let batch = ModelBatch(count: 4, dense: xx.baseAddress!, labels: ll.baseAddress!)
-            let step = g.withUnsafeMutableBufferPointer { model.trainingStep(parameters: p.baseAddress!, gradients: $0.baseAddress!, batch: batch, rng: &rng) }
-            return (step, model.evaluate(parameters: p.baseAddress!, batch: batch))
-        } } }
+        let (step, evaluation) = parameters.withUnsafeBufferPointer { p in
+            x.withUnsafeBufferPointer { xx in
+                labels.withUnsafeBufferPointer { ll in
+                    let batch = ModelBatch(count: 4, dense: xx.baseAddress!, labels: ll.baseAddress!)
+                    let step = g.withUnsafeMutableBufferPointer {
+                        model.trainingStep(
+                            parameters: p.baseAddress!, gradients: $0.baseAddress!, batch: batch, rng: &rng)
+                    }
+                    return (step, model.evaluate(parameters: p.baseAddress!, batch: batch))
+                }
+            }
+        }
         #expect(abs(step.loss - evaluation.meanLoss) < 1e-14)
         #expect(evaluation.count == 4 && (0...4).contains(evaluation.correct))
     }

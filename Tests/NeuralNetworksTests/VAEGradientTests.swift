@@ -9,8 +9,13 @@ import Testing
         let x = GradientCheck.randomInputs(count: batch * inputs, seed: 13)
         let labels = [Int32](repeating: 0, count: batch)
         let parameters = GradientCheck.randomParameters(model, seed: 17)
-        let result = x.withUnsafeBufferPointer { xx in labels.withUnsafeBufferPointer { ll in
-            GradientCheck.run(model, parameters: parameters, batch: ModelBatch(count: batch, dense: xx.baseAddress!, labels: ll.baseAddress!)) } }
+        let result = x.withUnsafeBufferPointer { xx in
+            labels.withUnsafeBufferPointer { ll in
+                GradientCheck.run(
+                    model, parameters: parameters,
+                    batch: ModelBatch(count: batch, dense: xx.baseAddress!, labels: ll.baseAddress!))
+            }
+        }
         #expect(result.normRelativeError <= 1e-6, "\(result)")
         #expect(result.worstCoordinateError <= 1e-6, "\(result)")
     }
@@ -24,8 +29,15 @@ import Testing
         let x = GradientCheck.randomInputs(count: 2 * 784, seed: 1)
         let labels: [Int32] = [0, 0]
         var rng = Xoshiro256(seed: 3)
-        let step = x.withUnsafeBufferPointer { xx in labels.withUnsafeBufferPointer { ll in gradients.withUnsafeMutableBufferPointer {
-            model.trainingStep(parameters: parameters, gradients: $0.baseAddress!, batch: ModelBatch(count: 2, dense: xx.baseAddress!, labels: ll.baseAddress!), rng: &rng) } } }
+        let step = x.withUnsafeBufferPointer { xx in
+            labels.withUnsafeBufferPointer { ll in
+                gradients.withUnsafeMutableBufferPointer {
+                    model.trainingStep(
+                        parameters: parameters, gradients: $0.baseAddress!,
+                        batch: ModelBatch(count: 2, dense: xx.baseAddress!, labels: ll.baseAddress!), rng: &rng)
+                }
+            }
+        }
         #expect(abs(step.loss - 784 * Double.log(2)) < 1e-9)
     }
 }

@@ -32,10 +32,20 @@ import Testing
             var p = Self.start, q = Self.start
             for (t, g) in gradients.enumerated() {
                 let cg = g.map { $0 * c }
-                p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer {
-                    plain.update(parameters: pp.baseAddress!, gradients: $0.baseAddress!, learningRate: 0.01, step: t + 1, count: Self.dimension) } }
-                q.withUnsafeMutableBufferPointer { qq in cg.withUnsafeBufferPointer {
-                    scaled.update(parameters: qq.baseAddress!, gradients: $0.baseAddress!, learningRate: 0.01, step: t + 1, count: Self.dimension) } }
+                p.withUnsafeMutableBufferPointer { pp in
+                    g.withUnsafeBufferPointer {
+                        plain.update(
+                            parameters: pp.baseAddress!, gradients: $0.baseAddress!, learningRate: 0.01, step: t + 1,
+                            count: Self.dimension)
+                    }
+                }
+                q.withUnsafeMutableBufferPointer { qq in
+                    cg.withUnsafeBufferPointer {
+                        scaled.update(
+                            parameters: qq.baseAddress!, gradients: $0.baseAddress!, learningRate: 0.01, step: t + 1,
+                            count: Self.dimension)
+                    }
+                }
             }
             for (x, y) in zip(p, q) where x.isFinite {
                 #expect(abs(x - y) <= 1e-12 * (1 + abs(x)), "scale \(c): \(x) vs \(y)")
@@ -44,13 +54,21 @@ import Testing
     }
 
     @Test func adamFirstStepHasMagnitudeLearningRate() async {
-        await propertyCheck(input: Gen.double(in: -100...100).array(of: Self.dimension), Gen.double(in: 1e-4...1)) { g, lr in
+        await propertyCheck(input: Gen.double(in: -100...100).array(of: Self.dimension), Gen.double(in: 1e-4...1)) {
+            g, lr in
             let rule = AdamRule<Double>(count: Self.dimension, beta1: 0.9, beta2: 0.999, epsilon: 0)
             var p = Self.start
-            p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer {
-                rule.update(parameters: pp.baseAddress!, gradients: $0.baseAddress!, learningRate: lr, step: 1, count: Self.dimension) } }
+            p.withUnsafeMutableBufferPointer { pp in
+                g.withUnsafeBufferPointer {
+                    rule.update(
+                        parameters: pp.baseAddress!, gradients: $0.baseAddress!, learningRate: lr, step: 1,
+                        count: Self.dimension)
+                }
+            }
             for i in 0..<Self.dimension where g[i] != 0 {
-                #expect(abs(abs(p[i] - Self.start[i]) - lr) <= 1e-12, "coordinate \(i): step \(p[i] - Self.start[i]), lr \(lr)")
+                #expect(
+                    abs(abs(p[i] - Self.start[i]) - lr) <= 1e-12,
+                    "coordinate \(i): step \(p[i] - Self.start[i]), lr \(lr)")
             }
         }
     }
@@ -60,7 +78,9 @@ import Testing
         await propertyCheck(input: Self.gradientSequence) { gradients in
             let (optimizer, p) = Self.run(.defaults(kind), gradients)
             #expect(p.allSatisfy { $0.isFinite })
-            for buffer in optimizer.state().buffers { #expect(buffer.values.allSatisfy { $0.isFinite }, "\(kind) \(buffer.name)") }
+            for buffer in optimizer.state().buffers {
+                #expect(buffer.values.allSatisfy { $0.isFinite }, "\(kind) \(buffer.name)")
+            }
         }
     }
 

@@ -13,8 +13,11 @@ import Testing
     /// for every optimizer, with temporal averaging and a schedule switched on, through the binary form.
     @Test(arguments: OptimizerKind.gradientKinds)
     func saveAndRestoreContinuesBitForBit(kind: OptimizerKind) throws {
-        let configuration = try OptimizerConfiguration(name: kind.rawValue, hyperparameters: [
-            "average": .bool(true), "schedule": .string("inverse-sqrt")])
+        let configuration = try OptimizerConfiguration(
+            name: kind.rawValue,
+            hyperparameters: [
+                "average": .bool(true), "schedule": .string("inverse-sqrt"),
+            ])
         let initial = (0..<Self.count).map { Float($0) * 0.01 - 0.2 }
 
         let straight = Optimizer<Float>(configuration, parameterCount: Self.count)
@@ -50,7 +53,8 @@ import Testing
 
     /// The averaged parameters equal the bias-corrected EMA computed directly.
     @Test func temporalAveragingIsTheBiasCorrectedMovingAverage() throws {
-        let configuration = try OptimizerConfiguration(name: "sgd", hyperparameters: ["average": .bool(true), "average-decay": .number(0.9), "lr": .number(0.1)])
+        let configuration = try OptimizerConfiguration(
+            name: "sgd", hyperparameters: ["average": .bool(true), "average-decay": .number(0.9), "lr": .number(0.1)])
         let optimizer = Optimizer<Double>(configuration, parameterCount: 1)
         var p = [1.0], ema = 0.0
         for t in 1...5 {

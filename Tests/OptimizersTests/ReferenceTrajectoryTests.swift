@@ -35,14 +35,18 @@ func worstRelativeError(_ got: [[Double]], _ reference: [[Double]]) -> Double {
 }
 
 @Suite struct ReferenceTrajectoryTests {
-    static let files = ["shared": sharedFolder().appendingPathComponent("reference/optimizer-trajectories.json"),
-                        "extra": URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                            .appendingPathComponent("Fixtures/optimizer-trajectories-extra.json")]
+    static let files = [
+        "shared": sharedFolder().appendingPathComponent("reference/optimizer-trajectories.json"),
+        "extra": URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/optimizer-trajectories-extra.json"),
+    ]
 
     @Test(arguments: ["shared", "extra"], Trace.Precision.allCases)
     func matchesReference(file: String, precision: Trace.Precision) throws {
         let url = Self.files[file]!
-        #expect(FileManager.default.fileExists(atPath: url.path), "reference file missing: \(url.path) (set ADAMBENCH_SHARED)")
+        #expect(
+            FileManager.default.fileExists(atPath: url.path),
+            "reference file missing: \(url.path) (set ADAMBENCH_SHARED)")
         let (cases, expected) = try loadReference(url)
         #expect(cases.count >= 10)
         let tolerance = precision == .float64 ? 1e-9 : 1e-4

@@ -14,7 +14,10 @@ struct QuadraticSum {
             let condition_number: Double
         }
         struct Case: Decodable {
-            struct Options: Decodable { let max_iter: Int?; let max_eval: Int? }
+            struct Options: Decodable {
+                let max_iter: Int?
+                let max_eval: Int?
+            }
             let options: Options
             let losses: [Double], points: [[Double]]
             let function_evaluations: Int
@@ -25,7 +28,8 @@ struct QuadraticSum {
     }
 
     static let fixture: Fixture = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/lbfgs-quadratic-reference.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/lbfgs-quadratic-reference.json")
         return try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }()
 
@@ -37,15 +41,20 @@ struct QuadraticSum {
     let start: [Double]
 
     init(_ p: Fixture.Problem = QuadraticSum.fixture.problem) {
-        n = p.subfunctions; dimension = p.dimension
-        minimizer = p.x_star; start = p.x0; offsets = p.b
+        n = p.subfunctions
+        dimension = p.dimension
+        minimizer = p.x_star
+        start = p.x0
+        offsets = p.b
         matrices = (0..<p.subfunctions).map { i in
             var a = [Double](repeating: 0, count: p.dimension * p.dimension)
-            for r in 0..<p.dimension { for c in 0..<p.dimension {
-                var s = 0.0
-                for k in 0..<p.dimension { s += p.U[r][k] * p.lambda[k] * p.w[i][k] * p.U[c][k] }
-                a[r * p.dimension + c] = s
-            } }
+            for r in 0..<p.dimension {
+                for c in 0..<p.dimension {
+                    var s = 0.0
+                    for k in 0..<p.dimension { s += p.U[r][k] * p.lambda[k] * p.w[i][k] * p.U[c][k] }
+                    a[r * p.dimension + c] = s
+                }
+            }
             return a
         }
     }

@@ -18,11 +18,14 @@ import Testing
     /// Every file matches its golden copy (regenerate with ADAMBENCH_UPDATE_GOLDEN=1 after a deliberate change).
     @Test func rendersTheGoldenFiles() throws {
         let files = try render()
-        #expect(files.count == 10, "index, report, five CSV tables (best settings, sensitivity, comparison, curves, claims), three plots")
+        #expect(
+            files.count == 10,
+            "index, report, five CSV tables (best settings, sensitivity, comparison, curves, claims), three plots")
         if ProcessInfo.processInfo.environment["ADAMBENCH_UPDATE_GOLDEN"] == "1" {
             for (path, text) in files {
                 let url = Self.golden.appendingPathComponent(path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try text.write(to: url, atomically: true, encoding: .utf8)
             }
         }
@@ -49,7 +52,8 @@ import Testing
         #expect(verdicts["noisy-similar"]?.outcome == .refuted || verdicts["noisy-similar"]?.outcome == .inconclusive)
         // The twin's paired difference is exactly zero: its interval contains 0.
         let twin = try #require(report.analysis.best["Twin"]), fast = try #require(report.analysis.best["Fast"])
-        let d = Statistics.pairedDifference(twin.runs.map { $0.curve("train_loss").last! }, fast.runs.map { $0.curve("train_loss").last! })
+        let d = Statistics.pairedDifference(
+            twin.runs.map { $0.curve("train_loss").last! }, fast.runs.map { $0.curve("train_loss").last! })
         #expect(d.interval.map { $0.contains(0) } == true)
         // The diverged setting is marked and never chosen.
         #expect(report.analysis.best["Fast"]?.settingJSON == "{\"lr\":0.001}")
@@ -68,9 +72,11 @@ import Testing
         let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
         let slow = try #require(try store.runs().first { $0.label == "Slow" && $0.seed == 3 })
         try store.reset(keys: [slow.key])
-        let files = try ReportWriter(formats: [.md]).render(try ExperimentResults.load(from: store).map(ExperimentReport.init), store: store)
+        let files = try ReportWriter(formats: [.md]).render(
+            try ExperimentResults.load(from: store).map(ExperimentReport.init), store: store)
         #expect(files["REPORT.md"]?.contains("14/15 (incomplete)") == true)
         #expect(files["fixture/paper/REPORT.md"]?.contains("**Incomplete:** 14 of 15 runs have finished") == true)
-        #expect(files["fixture/paper/REPORT.md"]?.contains("1 superseded run (recorded under an earlier version") == true)
+        #expect(
+            files["fixture/paper/REPORT.md"]?.contains("1 superseded run (recorded under an earlier version") == true)
     }
 }

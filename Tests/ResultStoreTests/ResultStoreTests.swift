@@ -10,8 +10,11 @@ import Testing
     }
 
     func newRun(_ key: String, cost: Double = 1) -> NewRun {
-        NewRun(key: key, experiment: "e", scale: "smoke", label: "Adam", optimizer: "adam", settingJSON: "{}", conventionsJSON: "{}",
-               modelJSON: "{}", dataJSON: "{}", trainingJSON: "{}", dataset: "mnist", datasetSHA256: "f", seed: 1, epochsPlanned: 2, estimatedFLOPs: cost)
+        NewRun(
+            key: key, experiment: "e", scale: "smoke", label: "Adam", optimizer: "adam", settingJSON: "{}",
+            conventionsJSON: "{}",
+            modelJSON: "{}", dataJSON: "{}", trainingJSON: "{}", dataset: "mnist", datasetSHA256: "f", seed: 1,
+            epochsPlanned: 2, estimatedFLOPs: cost)
     }
 
     @Test func nonFiniteValuesRoundTripExplicitly() throws {
@@ -20,7 +23,10 @@ import Testing
         try store.ensureRuns([newRun("k1")])
         let run = try #require(try store.runs().first)
         let values: [Double] = [1.5, .nan, .infinity, -.infinity, -0.0, 1e-320]
-        try store.insertMetrics(values.enumerated().map { MetricPoint(name: "m", step: $0.offset, epoch: 0, value: $0.element, wallSeconds: 0) }, runID: run.id)
+        try store.insertMetrics(
+            values.enumerated().map {
+                MetricPoint(name: "m", step: $0.offset, epoch: 0, value: $0.element, wallSeconds: 0)
+            }, runID: run.id)
         let back = try store.metrics(runID: run.id).map(\.value)
         #expect(back.count == values.count)
         #expect(back[0] == 1.5 && back[1].isNaN && back[2] == .infinity && back[3] == -.infinity)
@@ -64,9 +70,17 @@ import Testing
         let foreign = try temporaryPath()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table people(name text)'); c.commit()", foreign]
-        try process.run(); process.waitUntilExit()
-        do { _ = try ResultStore(path: foreign); Issue.record("opened a foreign database") } catch let e as StoreError {
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table people(name text)'); c.commit()",
+            foreign,
+        ]
+        try process.run()
+        process.waitUntilExit()
+        do {
+            _ = try ResultStore(path: foreign)
+            Issue.record("opened a foreign database")
+        } catch let e as StoreError {
             #expect(e.description.contains("is not an AdamBench results database"))
         }
 
@@ -74,10 +88,19 @@ import Testing
         _ = try ResultStore(path: newer)
         let p2 = Process()
         p2.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p2.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99-from-the-future')\"); c.commit()", newer]
-        try p2.run(); p2.waitUntilExit()
-        do { _ = try ResultStore(path: newer); Issue.record("opened a newer database") } catch let e as StoreError {
-            #expect(e.description.contains("written by a newer AdamBench") && e.description.contains("v99-from-the-future"))
+        p2.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99-from-the-future')\"); c.commit()",
+            newer,
+        ]
+        try p2.run()
+        p2.waitUntilExit()
+        do {
+            _ = try ResultStore(path: newer)
+            Issue.record("opened a newer database")
+        } catch let e as StoreError {
+            #expect(
+                e.description.contains("written by a newer AdamBench") && e.description.contains("v99-from-the-future"))
         }
     }
 
@@ -86,9 +109,12 @@ import Testing
         try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
         try store.ensureRuns([newRun("a"), newRun("b"), newRun("c")])
         let runs = try store.runs()
-        try store.insertMetrics([MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25, wallSeconds: 1)], runID: runs[0].id)
-        try store.insertMetrics([MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25, wallSeconds: 7)], runID: runs[1].id)
-        try store.insertMetrics([MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25.nextUp, wallSeconds: 1)], runID: runs[2].id)
+        try store.insertMetrics(
+            [MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25, wallSeconds: 1)], runID: runs[0].id)
+        try store.insertMetrics(
+            [MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25, wallSeconds: 7)], runID: runs[1].id)
+        try store.insertMetrics(
+            [MetricPoint(name: "m", step: 1, epoch: 1, value: 0.25.nextUp, wallSeconds: 1)], runID: runs[2].id)
         #expect(try store.curveHash(runID: runs[0].id) == store.curveHash(runID: runs[1].id))
         #expect(try store.curveHash(runID: runs[0].id) != store.curveHash(runID: runs[2].id))
     }
