@@ -94,7 +94,7 @@ public enum RunPlan {
                 }
                 for seed in training.seeds {
                     let kernels = spec.model.kind.callsBLAS ? blasKernels.lowercased() : nil
-                    let key = runKey(
+                    let key = try runKey(
                         spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training,
                         datasetFingerprint: datasetFingerprint, blasKernels: blasKernels)
                     runs.append(
@@ -118,7 +118,7 @@ public enum RunPlan {
     public static func runKey(
         spec: ExperimentSpec, label: String, configuration: OptimizerConfiguration, seed: UInt64,
         training: TrainingSpec, datasetFingerprint: String, blasKernels: String
-    ) -> String {
+    ) throws -> String {
         struct Identity: Encodable {
             let numerics: Int
             let modelNumerics: Int?
@@ -145,7 +145,15 @@ public enum RunPlan {
             datasetFingerprint: datasetFingerprint)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(identity)) ?? Data()
+        let json: Data
+        do {
+            json = try encoder.encode(identity)
+        } catch {
+            // Never a shared fallback key: a run whose identity cannot be encoded has no key.
+            throw Failure(
+                description: "\(spec.sourcePath): optimizer '\(label)', seed \(seed): cannot encode the run's identity "
+                    + "(\(error)); expected finite numbers in its hyperparameters and protocol")
+        }
         return SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -271,7 +271,10 @@ public enum SpecParser {
                     }
                     r.problem(target, "\(path)\(error.field.map { ".\($0)" } ?? ""): \(error.message)")
                 }
-            } catch {}
+            } catch {
+                // Not a catalogue error: still a problem of this entry, never silently dropped.
+                if reported.insert("\(error)").inserted { r.problem(node, "\(path): \(error)") }
+            }
         }
     }
 

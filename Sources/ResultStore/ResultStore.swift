@@ -40,7 +40,11 @@ public final class ResultStore: Sendable {
             )
         }
         defer { close(lockDescriptor) }
-        flock(lockDescriptor, LOCK_EX)
+        guard flock(lockDescriptor, LOCK_EX) == 0 else {
+            throw StoreError(
+                "\(path): cannot lock \(lockPath) (\(String(cString: strerror(errno)))); expected a file system with flock"
+            )
+        }
         defer { flock(lockDescriptor, LOCK_UN) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)

@@ -1,0 +1,218 @@
+import Experiments
+import Foundation
+
+/// Evaluates claims on the best settings, paired by seed (the seeds share initialization and batch
+/// order), with the 95% bootstrap interval of the per-seed difference.
+///
+/// Per seed, a run's value is the mean of the claim's metric over its last `last-fraction` of epochs
+/// (lower is better for losses; accuracies are negated so that lower is still better). With d =
+/// subject - other and the tolerance band t = tolerance * |mean(other)|:
+/// - `better`: supported when the interval lies below -t; refuted when its lower end is above -t.
+/// - `not-worse`: supported when the interval lies below +t; refuted when it lies above +t.
+/// - `similar`: supported when the interval lies inside [-t, +t]; refuted when it lies outside.
+/// - `faster`: d is the difference in epochs needed to reach the target (the spec's, else the worse
+///   of the two window means relaxed by the tolerance); supported when the interval lies below 0;
+///   refuted when its lower end is at or above 0. A run that never reaches it counts as horizon + 1.
+/// - `faster` with `axis: seconds`: d is the difference of the metric at the training time of the
+///   shorter of the two runs; supported when the interval lies below 0, refuted when at or above 0.
+/// - `cost-ratio`: the per-seed ratio of training seconds per iteration; supported when its interval
+///   lies inside `range`, refuted when it lies outside.
+/// A claim needs finished best-setting runs for at least `minimumSeeds` common seeds per comparison,
+/// else it is inconclusive; it is supported only when every comparison is, refuted when any is.
+public enum ClaimEvaluator {
+    public static let minimumSeeds = 3
+
+    public static func evaluate(_ claim: ClaimSpec, in analysis: Analysis) -> ClaimVerdict {
+        var outcomes: [ClaimVerdict.Outcome] = []
+        var evidence: [String] = []
+        let sign: Double = claim.metric.contains("accuracy") ? -1 : 1
+        guard let subject = analysis.best[claim.subject] else {
+            return ClaimVerdict(
+                claim: claim, outcome: .inconclusive,
+                evidence: ["\(claim.subject): no finished setting without divergence"], rule: rule(claim))
+        }
+        if claim.relation == .atLeast { return atLeast(claim, subject) }
+        for other in claim.versus {
+            guard let versus = analysis.best[other] else {
+                outcomes.append(.inconclusive)
+                evidence.append("\(other): no finished setting without divergence")
+                continue
+            }
+            let seeds = Set(subject.seeds).intersection(versus.seeds).sorted()
+            func values(_ s: SettingSummary) -> [Double] {
+                seeds.map { seed in
+                    let run = s.runs.first { $0.record.seed == seed }!
+                    return sign
+                        * Analysis.windowMean(
+                            run.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
+                }
+            }
+            let a = values(subject), b = values(versus)
+            let (outcome, text) = compare(
+                claim, a: a, b: b, subjectRuns: subject, otherRuns: versus, seeds: seeds, other: other, sign: sign)
+            outcomes.append(seeds.count < minimumSeeds ? .inconclusive : outcome)
+            evidence.append(
+                text
+                    + (seeds.count < minimumSeeds
+                        ? " — \(seeds.count) common seed\(seeds.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)"
+                        : ""))
+        }
+        let outcome: ClaimVerdict.Outcome =
+            outcomes.contains(.refuted)
+            ? .refuted
+            : (!outcomes.isEmpty && outcomes.allSatisfy { $0 == .supported }) ? .supported : .inconclusive
+        return ClaimVerdict(claim: claim, outcome: outcome, evidence: evidence, rule: rule(claim))
+    }
+
+    static func compare(
+        _ claim: ClaimSpec, a: [Double], b: [Double], subjectRuns: SettingSummary, otherRuns: SettingSummary,
+        seeds: [UInt64], other: String, sign: Double
+    ) -> (ClaimVerdict.Outcome, String) {
+        guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
+        func run(_ s: SettingSummary, _ seed: UInt64) -> ReportRun { s.runs.first { $0.record.seed == seed }! }
+        if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
+            let unit = claim.per ?? .iteration
+            func cost(_ r: ReportRun) -> Double {
+                r.record.trainSeconds
+                    / Double(max(unit == .epoch ? r.record.epochsCompleted : r.record.stepsCompleted, 1))
+            }
+            let ratios = seeds.map { cost(run(subjectRuns, $0)) / cost(run(otherRuns, $0)) }
+            let e = Statistics.estimate(ratios)
+            let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
+            let outcome: ClaimVerdict.Outcome =
+                (low >= range[0] && high <= range[1])
+                ? .supported
+                : (high < range[0] || low > range[1]) ? .refuted : .inconclusive
+            return (
+                outcome,
+                "\(claim.subject) vs \(other): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range[0]))-\(format(range[1])))"
+            )
+        }
+        if claim.relation == .faster && claim.axis == .seconds {
+            // The metric of each run at the time the shorter of the pair trained (linear interpolation
+            // between epoch ends; epoch 0 is at time 0).
+            func value(_ r: ReportRun, at time: Double) -> Double {
+                let curve = r.curve(claim.metric).map { sign * $0 }
+                var times = r.trainSeconds
+                if !times.isEmpty { times[0] = 0 }
+                let n = min(curve.count, times.count)
+                guard n > 0 else { return .nan }
+                for e in 1..<max(n, 1) where times[e] >= time {
+                    let w = (time - times[e - 1]) / max(times[e] - times[e - 1], 1e-12)
+                    return curve[e - 1] + w * (curve[e] - curve[e - 1])
+                }
+                return curve[n - 1]
+            }
+            var a: [Double] = [], b: [Double] = [], budgets: [Double] = []
+            for seed in seeds {
+                let x = run(subjectRuns, seed), y = run(otherRuns, seed)
+                let budget = min(
+                    x.trainSeconds.last(where: \.isFinite) ?? 0, y.trainSeconds.last(where: \.isFinite) ?? 0)
+                budgets.append(budget)
+                a.append(value(x, at: budget))
+                b.append(value(y, at: budget))
+            }
+            let d = Statistics.pairedDifference(a, b)
+            let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
+            let outcome: ClaimVerdict.Outcome = high < 0 ? .supported : low >= 0 ? .refuted : .inconclusive
+            let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
+            return (
+                outcome,
+                "\(claim.subject) vs \(other): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))"
+            )
+        }
+        if claim.relation == .faster {
+            let horizon = Double((subjectRuns.runs.first?.curve(claim.metric).count ?? 1) - 1)
+            // Default target: the worse of the two window means, relaxed by the tolerance (a curve that
+            // ends exactly at its own mean would otherwise count as never reaching it).
+            let worse = max(Statistics.mean(a), Statistics.mean(b))
+            let target = claim.target.map { sign * $0 } ?? worse + claim.tolerance * abs(worse)
+            func epochs(_ s: SettingSummary) -> [Double] {
+                seeds.map { seed in
+                    let curve = s.runs.first { $0.record.seed == seed }!.curve(claim.metric).map { sign * $0 }
+                    return Double(curve.firstIndex { $0 <= target } ?? Int(horizon) + 1)
+                }
+            }
+            let ea = epochs(subjectRuns), eb = epochs(otherRuns)
+            let d = Statistics.pairedDifference(ea, eb)
+            let outcome: ClaimVerdict.Outcome
+            if let ci = d.interval {
+                outcome = ci.upperBound < 0 ? .supported : ci.lowerBound >= 0 ? .refuted : .inconclusive
+            } else {
+                outcome = d.mean < 0 ? .supported : .refuted
+            }
+            return (
+                outcome,
+                "\(claim.subject) vs \(other): epochs to reach \(format(sign * target)): \(format(Statistics.mean(ea))) vs \(format(Statistics.mean(eb))), difference \(describe(d))"
+            )
+        }
+        let d = Statistics.pairedDifference(a, b)
+        let band = claim.tolerance * abs(Statistics.mean(b))
+        let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
+        let outcome: ClaimVerdict.Outcome
+        switch claim.relation {
+        case .better: outcome = high < -band ? .supported : low > -band ? .refuted : .inconclusive
+        case .notWorse: outcome = high <= band ? .supported : low > band ? .refuted : .inconclusive
+        case .similar:
+            outcome =
+                (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
+        case .faster, .costRatio, .atLeast: outcome = .inconclusive
+        }
+        let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
+        return (
+            outcome,
+            "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))"
+        )
+    }
+
+    /// `at-least`: the subject's metric over the window, per seed, against the target.
+    static func atLeast(_ claim: ClaimSpec, _ subject: SettingSummary) -> ClaimVerdict {
+        let target = claim.target ?? 0
+        let values = subject.runs.map {
+            Analysis.windowMean($0.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
+        }
+        guard values.allSatisfy(\.isFinite), !values.isEmpty else {
+            return ClaimVerdict(
+                claim: claim, outcome: .inconclusive,
+                evidence: [
+                    "\(claim.subject): no \(claim.metric) recorded (runs made before the metric existed, or an optimizer without it)"
+                ], rule: rule(claim))
+        }
+        let e = Statistics.estimate(values)
+        let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
+        var outcome: ClaimVerdict.Outcome = low >= target ? .supported : high < target ? .refuted : .inconclusive
+        var text = "\(claim.subject): \(claim.metric) \(describe(e)) (target at least \(format(target)))"
+        if values.count < minimumSeeds {
+            outcome = .inconclusive
+            text += " — \(values.count) seed\(values.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)"
+        }
+        return ClaimVerdict(claim: claim, outcome: outcome, evidence: [text], rule: rule(claim))
+    }
+
+    static func rule(_ claim: ClaimSpec) -> String {
+        if claim.relation == .atLeast {
+            return
+                "at-least: \(claim.metric) (\(claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs")) at least \(format(claim.target ?? 0)), 95% bootstrap over ≥\(minimumSeeds) seeds"
+        }
+        if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
+            return
+                "cost-ratio: training seconds per \((claim.per ?? .iteration).rawValue), subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
+        }
+        if claim.relation == .faster && claim.axis == .seconds {
+            return
+                "faster by training time: \(claim.metric) lower at the training time of the shorter run, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
+        }
+        let window =
+            claim.lastFraction == 0
+            ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs"
+        return
+            "\(claim.relation.rawValue) on \(claim.metric) (\(window)\(claim.epochs.map { ", first \($0) epochs" } ?? "")), tolerance \(format(100 * claim.tolerance))%, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
+    }
+
+    static func describe(_ e: Statistics.Estimate) -> String {
+        guard let ci = e.interval else { return format(e.mean) }
+        return "\(format(e.mean)) [\(format(ci.lowerBound)), \(format(ci.upperBound))]"
+    }
+
+    static func format(_ x: Double) -> String { Format.number(x) }
+}
