@@ -54,7 +54,7 @@ extension ExperimentResults {
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)).sorted() {
                 let recorded = records.filter { $0.scale == scale }
-                let (kernels, kept, others) = try select(
+                let (kernels, kept, others) = select(
                     spec, scale: scale, recorded: recorded, blasKernels: blasKernels)
                 let runs = try kept.map { try reportRun($0, store: store) }
                 var results = ExperimentResults(spec: spec, scale: scale, runs: runs)
@@ -70,19 +70,17 @@ extension ExperimentResults {
     /// The kernel set to report, its runs of the current plan, and the plan's runs under other sets.
     static func select(
         _ spec: ExperimentSpec, scale: String, recorded: [RunRecord], blasKernels: String?
-    ) throws
-        -> (String?, [RunRecord], [String: [RunRecord]])
-    {
+    ) -> (String?, [RunRecord], [String: [RunRecord]]) {
         let reference = RunPlan.referenceKernelSet
         guard spec.model.kind.callsBLAS else {
-            return (nil, try planned(spec, scale: scale, recorded: recorded, kernels: reference) ?? recorded, [:])
+            return (nil, planned(spec, scale: scale, recorded: recorded, kernels: reference) ?? recorded, [:])
         }
         var candidates = Set(recorded.compactMap(RecordedKernelSet.of))
         candidates.insert(reference)
         if let blasKernels { candidates.insert(blasKernels.lowercased()) }
         var byKernels: [String: [RunRecord]] = [:]
         for kernels in candidates {
-            guard let runs = try planned(spec, scale: scale, recorded: recorded, kernels: kernels) else {
+            guard let runs = planned(spec, scale: scale, recorded: recorded, kernels: kernels) else {
                 return (nil, recorded, [:])  // the recorded spec no longer plans at this scale
             }
             // A run's key names its kernel set; its provenance must agree (a run recorded before
@@ -106,7 +104,7 @@ extension ExperimentResults {
     /// the runs were recorded with; nil when the recorded spec cannot be planned at this scale.
     static func planned(
         _ spec: ExperimentSpec, scale: String, recorded: [RunRecord], kernels: String
-    ) throws -> [RunRecord]? {
+    ) -> [RunRecord]? {
         var current: Set<String> = []
         for fingerprint in Set(recorded.map(\.datasetSHA256)) {
             guard

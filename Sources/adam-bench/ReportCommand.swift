@@ -51,6 +51,11 @@ struct ReportCommand: ParsableCommand {
         let results = try ExperimentResults.load(
             from: store, experiments: experiment.isEmpty ? nil : experiment,
             blasKernels: kernels)
+        if let kernels, !results.contains(where: { $0.blasKernels == kernels.lowercased() }) {
+            throw CommandFailure(
+                "--kernels \(kernels): no run of \(db) was computed under that OpenBLAS kernel set "
+                    + "(`adam-bench runs --db \(db)` lists the runs; their provenance names the set)")
+        }
         let reports = results.map(ExperimentReport.init)
         let files = try ReportWriter(formats: formats).render(reports, store: store)
         let root = URL(fileURLWithPath: out)
