@@ -71,6 +71,7 @@ public enum RunPlan {
         blasKernels: String
     ) throws -> [PlannedRun] {
         let (training, profile) = try training(spec, scale: scale)
+        let kernels = spec.model.kind.callsBLAS ? blasKernels.lowercased() : nil
         var runs: [PlannedRun] = []
         for entry in spec.optimizers where profile.optimizers?.contains(entry.label) ?? true {
             var effective = entry
@@ -93,7 +94,6 @@ public enum RunPlan {
                         description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)")
                 }
                 for seed in training.seeds {
-                    let kernels = spec.model.kind.callsBLAS ? blasKernels.lowercased() : nil
                     let key = try runKey(
                         spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training,
                         datasetFingerprint: datasetFingerprint, blasKernels: blasKernels)

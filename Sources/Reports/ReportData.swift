@@ -75,7 +75,7 @@ extension ExperimentResults {
         guard spec.model.kind.callsBLAS else {
             return (nil, planned(spec, scale: scale, recorded: recorded, kernels: reference) ?? recorded, [:])
         }
-        var candidates = Set(recorded.compactMap(RecordedKernelSet.of))
+        var candidates = Set(recorded.compactMap { RecordedProvenance($0)?.kernelSet })
         candidates.insert(reference)
         if let blasKernels { candidates.insert(blasKernels.lowercased()) }
         var byKernels: [String: [RunRecord]] = [:]
@@ -85,17 +85,17 @@ extension ExperimentResults {
             }
             // A run's key names its kernel set; its provenance must agree (a run recorded before
             // the set was part of the key, under a set the user chose, is left out).
-            byKernels[kernels] = runs.filter { RecordedKernelSet.of($0).map { $0 == kernels } ?? true }
+            byKernels[kernels] = runs.filter { RecordedProvenance($0).map { $0.kernelSet == kernels } ?? true }
         }
-        let finished = { (k: String) in
-            byKernels[k, default: []].filter { $0.status == .completed || $0.status == .diverged }.count
+        // Most finished runs, then most runs, then the reference set; among equals the first by name.
+        func rank(_ kernels: String) -> (Int, Int, Int) {
+            let runs = byKernels[kernels, default: []]
+            return (
+                runs.filter { $0.status == .completed || $0.status == .diverged }.count, runs.count,
+                kernels == reference ? 1 : 0
+            )
         }
-        let chosen =
-            blasKernels?.lowercased()
-            ?? candidates.sorted { a, b in
-                (finished(a), byKernels[a, default: []].count, a == reference ? 1 : 0, b)
-                    > (finished(b), byKernels[b, default: []].count, b == reference ? 1 : 0, a)
-            }.first ?? reference
+        let chosen = blasKernels?.lowercased() ?? candidates.sorted().max { rank($0) < rank($1) } ?? reference
         let others = byKernels.filter { $0.key != chosen && !$0.value.isEmpty }
         return (chosen, byKernels[chosen, default: []], others)
     }
@@ -132,20 +132,5 @@ extension ExperimentResults {
             curves[point.name] = values
         }
         return ReportRun(record: record, curves: curves, trainSeconds: seconds)
-    }
-}
-
-/// The OpenBLAS kernel set a run's provenance records (`base.openBLASCore`), lower-case.
-enum RecordedKernelSet {
-    struct Provenance: Decodable {
-        struct Base: Decodable { let openBLASCore: String }
-        let base: Base
-    }
-
-    static func of(_ record: RunRecord) -> String? {
-        guard let json = record.provenanceJSON,
-            let provenance = try? JSONDecoder().decode(Provenance.self, from: Data(json.utf8))
-        else { return nil }
-        return provenance.base.openBLASCore.lowercased()
     }
 }

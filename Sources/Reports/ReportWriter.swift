@@ -91,19 +91,7 @@ public struct ReportWriter {
     }
 
     func provenance(_ r: ExperimentResults) -> String {
-        struct Record: Decodable {
-            struct Base: Decodable {
-                let gitCommit: String, gitDirty: Bool, swiftVersion: String, openBLASCore: String, cpu: String,
-                    os: String, numericsVersion: Int
-            }
-            let base: Base
-            let datasetSHA256: String
-            let whitening: String?
-            let tokenizer: String?
-        }
-        let records = r.runs.compactMap {
-            $0.record.provenanceJSON.flatMap { try? JSONDecoder().decode(Record.self, from: Data($0.utf8)) }
-        }
+        let records = r.runs.compactMap { RecordedProvenance($0.record) }
         func list(_ values: [String]) -> String {
             values.isEmpty ? "not recorded" : Set(values).sorted().map { "`\($0)`" }.joined(separator: ", ")
         }
