@@ -24,7 +24,7 @@ KERNEL_NOTE = @$(if $(KERNEL_ENV),echo "$@: OPENBLAS_CORETYPE and OPENBLAS_L2_SI
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build lint format test smoke bench bench-peers reproduce report clean distclean
+.PHONY: help deps data build lint format test smoke check-baseline update-baseline bench bench-peers reproduce report clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
@@ -65,6 +65,7 @@ test: deps data build lint ## Run every test: formatting, data script, dataset v
 	$(PYTHON) -m unittest discover -s scripts -p 'test_*.py'
 	$(BIN) data verify --data-dir "$(DATA_DIR)"
 	$(MAKE) --no-print-directory smoke
+	$(MAKE) --no-print-directory check-baseline
 	$(SWIFT) test -c release
 
 smoke: deps data build ## Every spec end to end at smoke scale (real data, real training) into a fresh database
@@ -73,6 +74,32 @@ smoke: deps data build ## Every spec end to end at smoke scale (real data, real 
 	$(BIN) runs --db .build/smoke.sqlite | awk -F'\t' '$$6 != "completed" { bad = 1; print "smoke: run not completed: " $$0 } END { exit bad }'
 	$(BIN) report --db .build/smoke.sqlite --out .build/smoke-report
 	@test -s .build/smoke-report/REPORT.md && echo "smoke: report rendered in .build/smoke-report/REPORT.md"
+
+# The regression gate: BASELINE_SCALE's runs recorded afresh and compared with the committed
+# baseline by `adam-bench compare` (exit 1 when a curve moved, a status got worse, a run went missing
+# or a claim's verdict changed). The runs use BASELINE_KERNELS, the OpenBLAS kernel set the baseline
+# was recorded with (Haswell runs on every x86-64 CPU with AVX2 and FMA), so the gate gives the same
+# answer on every such machine. After a deliberate change of the numbers: make update-baseline.
+BASELINE_SCALE ?= smoke
+BASELINE ?= results/baselines/$(BASELINE_SCALE).sqlite.gz
+BASELINE_KERNELS ?= Haswell
+BASELINE_RUN := .build/baseline-check-$(BASELINE_SCALE).sqlite
+
+baseline-runs: deps data build
+	@rm -f $(BASELINE_RUN) $(BASELINE_RUN)-wal $(BASELINE_RUN)-shm
+	OPENBLAS_CORETYPE=$(BASELINE_KERNELS) $(BIN) run $(SPECS) --scale $(BASELINE_SCALE) --db $(BASELINE_RUN) --data-dir "$(DATA_DIR)" > $(BASELINE_RUN).log
+
+check-baseline: baseline-runs ## Record the BASELINE_SCALE (smoke) runs afresh and compare them with the committed BASELINE
+	@test -f "$(BASELINE)" || { echo "check-baseline: $(BASELINE) does not exist; make update-baseline records it"; exit 2; }
+	@gunzip -c "$(BASELINE)" > .build/baseline-$(BASELINE_SCALE).sqlite
+	$(BIN) compare .build/baseline-$(BASELINE_SCALE).sqlite $(BASELINE_RUN) --junit .build/baseline-$(BASELINE_SCALE).junit.xml
+
+update-baseline: baseline-runs ## Record the BASELINE_SCALE runs as the new committed BASELINE (after a deliberate change)
+	@mkdir -p "$(dir $(BASELINE))"
+	@rm -f .build/baseline-new.sqlite
+	$(PYTHON) -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute(\"VACUUM INTO '\" + sys.argv[2] + \"'\")" $(BASELINE_RUN) .build/baseline-new.sqlite
+	gzip -9 -n -c .build/baseline-new.sqlite > "$(BASELINE)"
+	@echo "update-baseline: wrote $(BASELINE); commit it with the change that moved the numbers"
 
 bench: build ## Throughput benchmarks, one thread: optimizers, models, results store
 	$(KERNEL_NOTE)

@@ -29,6 +29,11 @@ public final class ResultStore: Sendable {
                     "\(path): not a SQLite database; expected an AdamBench results database (or a new path)")
             }
         }
+        // A foreign or newer database is refused before anything writes to it: opening the pool
+        // below would already switch its journal to WAL.
+        if exists, let queue = try? DatabaseQueue(path: path, configuration: Self.readOnly) {
+            try queue.read { db in try Self.refuseForeignOrNewer(db, path: path, migrator: StoreSchema.migrator) }
+        }
         // Opening checks and migrates the schema; another process doing the same at the same moment
         // would see a half-created database, so the whole opening holds an exclusive lock on a
         // companion file (`PATH.lock`), released as soon as the schema is in place.
@@ -60,22 +65,7 @@ public final class ResultStore: Sendable {
             throw StoreError("\(path): cannot open the database (\(error)); expected a writable SQLite file")
         }
         let migrator = StoreSchema.migrator
-        try pool.write { db in
-            let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-            if applicationID != StoreSchema.applicationID && !tables.isEmpty {
-                throw StoreError(
-                    "\(path): this SQLite database is not an AdamBench results database (application_id \(applicationID), tables \(tables.prefix(5).joined(separator: ", "))); refusing to modify it"
-                )
-            }
-            if try migrator.hasBeenSuperseded(db) {
-                let known = Set(migrator.migrations)
-                let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
-                throw StoreError(
-                    "\(path): written by a newer AdamBench (schema migrations \(unknown.joined(separator: ", ")) are unknown to this version); upgrade adam-bench to read it"
-                )
-            }
-        }
+        try pool.write { db in try Self.refuseForeignOrNewer(db, path: path, migrator: migrator) }
         // A new database reclaims the space of deleted checkpoints (tens of MB for a CNN run) as
         // runs finish; auto_vacuum must be chosen before the first table exists.
         try pool.writeWithoutTransaction { db in
@@ -87,6 +77,43 @@ public final class ResultStore: Sendable {
         do { try migrator.migrate(pool) } catch {
             throw StoreError("\(path): cannot create the schema (\(error))")
         }
+    }
+
+    static var readOnly: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return configuration
+    }
+
+    /// Throws when `db` holds tables but is not an AdamBench results database, or holds schema
+    /// migrations this version does not know (written by a newer AdamBench).
+    static func refuseForeignOrNewer(_ db: Database, path: String, migrator: DatabaseMigrator) throws {
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if applicationID != StoreSchema.applicationID && !tables.isEmpty {
+            throw StoreError(
+                "\(path): this SQLite database is not an AdamBench results database (application_id \(applicationID), "
+                    + "tables \(tables.prefix(5).joined(separator: ", "))); refusing to modify it")
+        }
+        if try migrator.hasBeenSuperseded(db) {
+            let unknown = try migrator.appliedIdentifiers(db).subtracting(Set(migrator.migrations)).sorted()
+            throw StoreError(
+                "\(path): written by a newer AdamBench (schema migrations \(unknown.joined(separator: ", ")) "
+                    + "are unknown to this version); upgrade adam-bench to read it")
+        }
+    }
+
+    /// Moves everything the write-ahead log holds into the database file and empties the log, so
+    /// that the `.sqlite` file alone holds every run (a user or a cluster job may copy or compress it
+    /// without its `-wal`). Call when a command's writing is done. While another process still works
+    /// on the database the checkpoint cannot complete (SQLITE_BUSY after the busy timeout would
+    /// stall this one): then it is left to that process, whose own end checkpoints.
+    public func checkpointIfLastWriter() {
+        var configuration = pool.configuration
+        configuration.busyMode = .immediateError
+        // A connection of its own without a busy timeout: a busy database is not waited for.
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return }
+        _ = try? queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
     // MARK: experiments and runs

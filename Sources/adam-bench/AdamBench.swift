@@ -17,7 +17,8 @@ struct AdamBench: ParsableCommand {
             the set in use and never mixed with runs of another; `adam-bench plan` names the set.
             """,
         subcommands: [
-            RunCommand.self, PlanCommand.self, RunsCommand.self, ReportCommand.self, TraceCommand.self,
+            RunCommand.self, PlanCommand.self, RunsCommand.self, ReportCommand.self, CompareCommand.self,
+            TraceCommand.self,
             BenchCommand.self, DataCommand.self,
         ])
 
@@ -35,7 +36,9 @@ struct AdamBench: ParsableCommand {
     }
 
     /// Subcommands (and help) that never call OpenBLAS, so run under any kernel set.
-    static let readOnlyCommands: Set<String> = ["plan", "runs", "report", "help", "-h", "--help", "--version", ""]
+    static let readOnlyCommands: Set<String> = [
+        "plan", "runs", "report", "compare", "help", "-h", "--help", "--version", "",
+    ]
 }
 
 /// A failure reported to the user as one clear line (ArgumentParser prints it and exits non-zero).

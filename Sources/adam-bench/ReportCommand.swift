@@ -56,6 +56,7 @@ struct ReportCommand: ParsableCommand {
                 "--kernels \(kernels): no run of \(db) was computed under that OpenBLAS kernel set "
                     + "(`adam-bench runs --db \(db)` lists the runs; their provenance names the set)")
         }
+        store.checkpointIfLastWriter()
         let reports = results.map(ExperimentReport.init)
         let files = try ReportWriter(formats: formats).render(reports, store: store)
         let root = URL(fileURLWithPath: out)

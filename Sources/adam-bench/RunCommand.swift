@@ -74,6 +74,7 @@ struct RunCommand: ParsableCommand {
         let summary = executor.execute(plans)
         progress.stop()
         signals.forEach { $0.cancel() }
+        store.checkpointIfLastWriter()
         print(
             "completed \(summary.completed), diverged \(summary.diverged), failed \(summary.failed)"
                 + (summary.interrupted > 0 ? ", interrupted \(summary.interrupted)" : ""))
