@@ -88,6 +88,8 @@ public struct Comparison: Codable, Sendable {
         public let baselineSecondsPerEpoch: Double?
         public let candidateSecondsPerEpoch: Double?
         public let slowdown: Double?
+        /// The slowdown exceeds `Options.maxSlowdown` (false without one).
+        public let tooSlow: Bool
         public let regression: Bool
     }
 
@@ -266,12 +268,12 @@ extension Comparison {
         }
         let secondsBefore = perEpoch(finished.map(\.0)), secondsAfter = perEpoch(finished.map(\.1))
         let slowdown = secondsBefore.flatMap { s in secondsAfter.map { $0 / s } }
-        let slower = maxSlowdown.map { limit in slowdown.map { $0 > limit } ?? false } ?? false
-        let regression = slower || claims.contains { $0.changed && $0.baseline != nil && $0.candidate != nil }
+        let tooSlow = maxSlowdown.map { limit in slowdown.map { $0 > limit } ?? false } ?? false
+        let regression = tooSlow || claims.contains { $0.changed && $0.baseline != nil && $0.candidate != nil }
         return ExperimentChange(
             experiment: group.experiment, scale: group.scale, selections: selections, claims: claims,
             baselineSecondsPerEpoch: secondsBefore, candidateSecondsPerEpoch: secondsAfter, slowdown: slowdown,
-            regression: regression)
+            tooSlow: tooSlow, regression: regression)
     }
 }
 

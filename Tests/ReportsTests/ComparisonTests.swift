@@ -110,6 +110,24 @@ import FoundationXML
         #expect(c.junit.contains("name=\"claim fast-better\">\n      <failure message=\"verdict supported -&gt; "))
     }
 
+    @Test func aSlowdownIsARegressionOnlyBeyondTheGivenFactor() throws {
+        let (a, b) = try fixtures()
+        for r in try b.runs() where r.status == .completed {
+            try b.recordEpoch(
+                runID: r.id, metrics: [], epochsCompleted: 4, stepsCompleted: 40, trainSeconds: 6, checkpoint: nil)
+        }
+        #expect(try !compare(a, b).regression, "informational without --max-slowdown")
+        var options = Comparison.Options()
+        options.maxSlowdown = 1.4
+        let c = try Comparison.compare(baseline: a, candidate: b, names: ("a", "b"), options: options)
+        let e = try #require(c.experiments.first)
+        #expect(e.slowdown == 1.5 && e.tooSlow && c.regression)
+        #expect(
+            c.junit.contains("name=\"seconds per epoch\">\n      <failure message=\"slowdown 1.5x\"/>"), "\(c.junit)")
+        options.maxSlowdown = 2
+        #expect(try !Comparison.compare(baseline: a, candidate: b, names: ("a", "b"), options: options).regression)
+    }
+
     @Test func theJUnitFileIsXMLNamingItsTestCases() throws {
         let (a, b) = try fixtures()
         let xml = try compare(a, b).junit
