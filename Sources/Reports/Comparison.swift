@@ -187,7 +187,9 @@ extension Comparison {
         guard let old else { return change(.new, regression: false) }
         guard let new else { return change(.missing, regression: true) }
         let numerics = old.record.key != new.record.key
-        let kernels = [RecordedProvenance(old.record)?.kernelSet, RecordedProvenance(new.record)?.kernelSet]
+        let kernels = [
+            try RunProvenance(record: old.record)?.kernelSet, try RunProvenance(record: new.record)?.kernelSet,
+        ]
         let kernelSets =
             kernels[0] != nil && kernels[1] != nil && kernels[0] != kernels[1] ? kernels.compactMap { $0 } : nil
         let largest = largestDifference(old, new, metrics: metrics)

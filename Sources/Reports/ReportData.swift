@@ -54,7 +54,7 @@ extension ExperimentResults {
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)).sorted() {
                 let recorded = records.filter { $0.scale == scale }
-                let (kernels, kept, others) = select(
+                let (kernels, kept, others) = try select(
                     spec, scale: scale, recorded: recorded, blasKernels: blasKernels)
                 let runs = try kept.map { try reportRun($0, store: store) }
                 var results = ExperimentResults(spec: spec, scale: scale, runs: runs)
@@ -70,12 +70,14 @@ extension ExperimentResults {
     /// The kernel set to report, its runs of the current plan, and the plan's runs under other sets.
     static func select(
         _ spec: ExperimentSpec, scale: String, recorded: [RunRecord], blasKernels: String?
-    ) -> (String?, [RunRecord], [String: [RunRecord]]) {
+    ) throws -> (String?, [RunRecord], [String: [RunRecord]]) {
         let reference = RunPlan.referenceKernelSet
         guard spec.model.kind.callsBLAS else {
             return (nil, planned(spec, scale: scale, recorded: recorded, kernels: reference) ?? recorded, [:])
         }
-        var candidates = Set(recorded.compactMap { RecordedProvenance($0)?.kernelSet })
+        let recordedKernels = try Dictionary(
+            recorded.map { ($0.id, try RunProvenance(record: $0)?.kernelSet) }, uniquingKeysWith: { a, _ in a })
+        var candidates = Set(recordedKernels.values.compactMap { $0 })
         candidates.insert(reference)
         if let blasKernels { candidates.insert(blasKernels.lowercased()) }
         var byKernels: [String: [RunRecord]] = [:]
@@ -85,7 +87,7 @@ extension ExperimentResults {
             }
             // A run's key names its kernel set; its provenance must agree (a run recorded before
             // the set was part of the key, under a set the user chose, is left out).
-            byKernels[kernels] = runs.filter { RecordedProvenance($0).map { $0.kernelSet == kernels } ?? true }
+            byKernels[kernels] = runs.filter { recordedKernels[$0.id].flatMap { $0 }.map { $0 == kernels } ?? true }
         }
         // Most finished runs, then most runs, then the reference set; among equals the first by name.
         func rank(_ kernels: String) -> (Int, Int, Int) {

@@ -86,12 +86,12 @@ public struct ReportWriter {
             for e in v.evidence { out += "  Evidence: \(e).  \n" }
             out += "\n"
         }
-        out += "## Provenance\n\n" + provenance(r)
+        out += "## Provenance\n\n" + (try provenance(r))
         return out
     }
 
-    func provenance(_ r: ExperimentResults) -> String {
-        let records = r.runs.compactMap { RecordedProvenance($0.record) }
+    func provenance(_ r: ExperimentResults) throws -> String {
+        let records = try r.runs.compactMap { try RunProvenance(record: $0.record) }
         func list(_ values: [String]) -> String {
             values.isEmpty ? "not recorded" : Set(values).sorted().map { "`\($0)`" }.joined(separator: ", ")
         }

@@ -91,11 +91,11 @@ public final class RunExecutor: @unchecked Sendable {
         progress.started(key: run.key, name: name, epochs: plan.training.epochs, resumedAt: run.epochsCompleted)
         do {
             let data = try provider.data(for: plan.data, training: plan.training)
-            let extra = ProvenanceRecord(
+            let extra = RunProvenance(
                 base: provenance, datasetSHA256: plan.datasetFingerprint, splits: data.fingerprints,
                 whitening: provider.whiteningFingerprint(for: plan.data, training: plan.training),
                 tokenizer: plan.data.dataset == .imdb ? Tokenizer.description : nil)
-            try store.setProvenance(runID: run.id, json: extra.json)
+            try store.setProvenance(runID: run.id, json: extra.json())
             let training = TrainingRun(run: run, plan: plan, data: data, store: store, cancellation: cancellation) {
                 [progress] epoch, loss in
                 progress.epochFinished(key: run.key, epoch: epoch, loss: loss)
@@ -152,20 +152,5 @@ final class SummaryCollector: @unchecked Sendable {
             value.failed += 1
             value.failures.append((key, "\(error)"))
         }
-    }
-}
-
-/// The provenance stored with a run: the process's plus the exact data it used.
-struct ProvenanceRecord: Encodable {
-    let base: Provenance
-    let datasetSHA256: String
-    let splits: [String: String]
-    let whitening: String?
-    let tokenizer: String?
-
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 }

@@ -148,6 +148,18 @@ import FoundationXML
         #expect(names.cases.count == 5 + 5)  // five run groups, five claims
     }
 
+    /// A recorded provenance that does not decode is an error naming the run, not "not recorded".
+    @Test func anUndecodableProvenanceIsAnError() throws {
+        let (a, _) = try fixtures()
+        let run = try run(a, label: "Slow", seed: 1)
+        try a.setProvenance(runID: run.id, json: "{\"base\": {\"gitCommit\": 1}}")
+        let error = #expect(throws: StoreError.self) { try ExperimentResults.load(from: a) }
+        #expect(
+            error?.description.contains(
+                "run \(run.key.prefix(12)) (fixture Slow seed 1): its recorded provenance does not decode")
+                == true, "\(String(describing: error))")
+    }
+
     @Test func relativeDifferences() {
         #expect(Comparison.relativeDifference(1, 1) == 0)
         #expect(Comparison.relativeDifference(.nan, .nan) == 0)

@@ -1,18 +1,8 @@
 import Foundation
 import NeuralNetworks
+import ResultStore
 
-/// Where and with what a run was produced, stored as JSON with every run.
-public struct Provenance: Sendable, Codable {
-    public var gitCommit: String
-    public var gitDirty: Bool
-    public var swiftVersion: String
-    public var openBLASCore: String
-    public var openBLASConfig: String
-    public var cpu: String
-    public var os: String
-    public var host: String
-    public var numericsVersion: Int
-
+extension Provenance {
     /// Collected once per process (git and swift are asked in the current folder).
     public static func collect(numericsVersion: Int) -> Provenance {
         let commit = command("git", ["rev-parse", "HEAD"]) ?? "unknown"
