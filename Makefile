@@ -24,7 +24,7 @@ KERNEL_NOTE = @$(if $(KERNEL_ENV),echo "$@: OPENBLAS_CORETYPE and OPENBLAS_L2_SI
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build lint format test smoke check-baseline update-baseline bench bench-peers reproduce report clean distclean
+.PHONY: help deps data build lint format test smoke baseline-runs check-baseline update-baseline bench bench-peers reproduce report clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
