@@ -28,4 +28,32 @@ public struct TrainingSpec: Sendable, Hashable, Codable {
 public struct SelectionRule: Sendable, Hashable, Codable {
     public var metric: String
     public var lastFraction: Double
+
+    /// A finished run's score: `windowMean` of its `metric` curve (index = epoch).
+    public func score(_ curve: [Double]) -> Double { Self.windowMean(curve, lastFraction: lastFraction) }
+
+    /// Mean of the last `lastFraction` of the epochs 1...E of `curve` (index = epoch), at least the
+    /// final value; 0 means the final value alone; `epochs` cuts the curve at that epoch first. NaN
+    /// for an empty curve.
+    public static func windowMean(_ curve: [Double], lastFraction: Double, epochs limit: Int? = nil) -> Double {
+        var values = curve
+        if let limit, values.count > limit + 1 { values = Array(values.prefix(limit + 1)) }
+        let epochs = values.count - 1
+        guard epochs >= 0 else { return .nan }
+        guard epochs >= 1 else { return values[0] }
+        let k = max(1, Int((lastFraction * Double(epochs)).rounded(.up)))
+        let window = values[(epochs - k + 1)...epochs]
+        return window.reduce(0, +) / Double(window.count)
+    }
+}
+
+extension DataSpec {
+    /// Examples per split of the dataset, for cost estimates without loading the data.
+    public var splitSizes: (train: Int, test: Int) {
+        switch dataset {
+        case .mnist, .fashionMNIST: (60_000, 10_000)
+        case .cifar10, .cifar10JPEG: (50_000, 10_000)
+        case .imdb: (25_000, 25_000)
+        }
+    }
 }

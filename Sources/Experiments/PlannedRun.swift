@@ -1,6 +1,16 @@
 import Datasets
 import Optimizers
 
+/// The stage of the tuning protocol a run belongs to (`TuningProtocol`).
+public enum RunStage: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A grid point on a tuning seed.
+    case grid
+    /// A value beyond a grid edge on a tuning seed.
+    case `extension`
+    /// The selected setting on a confirm seed.
+    case confirm
+}
+
 /// One run: one (optimizer setting, seed) of one spec at one scale, with its content-hash key.
 public struct PlannedRun: Sendable, Hashable {
     public let experiment: String
@@ -10,6 +20,9 @@ public struct PlannedRun: Sendable, Hashable {
     /// The grid point as written (the hyperparameters that vary or were given explicitly).
     public let setting: [String: HyperparameterValue]
     public let seed: UInt64
+    /// The stage of the tuning protocol that runs it (not part of the key: a run is the same run
+    /// whichever stage asks for it).
+    public let stage: RunStage
     public let model: ModelSpec
     public let data: DataSpec
     public let training: TrainingSpec

@@ -63,50 +63,63 @@ public enum RunPlan {
         return (training, profile)
     }
 
-    /// The runs of `spec` at `scale`, keyed to the dataset's fingerprint and to the OpenBLAS kernel
-    /// set that computes them (`blasKernels`, as `BLASKernel.identity` names it: the process's own
-    /// for runs it will train; a recorded one for reports).
+    /// The optimizer entries a scale runs (its `optimizers:` filter), each with the scale's grid
+    /// axes replacing the spec's axes of the same name (new axes appended).
+    public static func entries(_ spec: ExperimentSpec, profile: ScaleProfile) -> [OptimizerEntry] {
+        spec.optimizers.filter { profile.optimizers?.contains($0.label) ?? true }.map { entry in
+            var effective = entry
+            for axis in profile.grids[entry.label] ?? [] {
+                if let i = effective.grid.firstIndex(where: { $0.name == axis.name }) {
+                    effective.grid[i] = axis
+                } else {
+                    effective.grid.append(axis)
+                }
+            }
+            return effective
+        }
+    }
+
+    /// The runs of `spec` at `scale` before any result is known: every grid point on the tuning
+    /// seeds (without a `tuning:` block, every setting on every seed: the whole plan). Keyed to the
+    /// dataset's fingerprint and to the OpenBLAS kernel set that computes them (`blasKernels`, as
+    /// `BLASKernel.identity` names it: the process's own for runs it will train; a recorded one for
+    /// reports). The later stages depend on results: `StagedPlan.resolve`.
     public static func runs(
         _ spec: ExperimentSpec, scale: String, datasetFingerprint: String,
         blasKernels: String
     ) throws -> [PlannedRun] {
-        let (training, profile) = try training(spec, scale: scale)
-        let kernels = spec.model.kind.callsBLAS ? blasKernels.lowercased() : nil
-        var runs: [PlannedRun] = []
-        for entry in spec.optimizers where profile.optimizers?.contains(entry.label) ?? true {
-            var effective = entry
-            if let replacements = profile.grids[entry.label] {
-                for axis in replacements {
-                    if let i = effective.grid.firstIndex(where: { $0.name == axis.name }) {
-                        effective.grid[i] = axis
-                    } else {
-                        effective.grid.append(axis)
-                    }
-                }
-            }
-            for setting in effective.settings() {
-                let configuration: OptimizerConfiguration
-                do {
-                    configuration = try OptimizerConfiguration(
-                        name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue)
-                } catch {
-                    throw Failure(
-                        description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)")
-                }
-                for seed in training.seeds {
-                    let key = try runKey(
-                        spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training,
-                        datasetFingerprint: datasetFingerprint, blasKernels: blasKernels)
-                    runs.append(
-                        PlannedRun(
-                            experiment: spec.name, scale: scale, label: entry.label, configuration: configuration,
-                            setting: setting,
-                            seed: seed, model: spec.model, data: spec.data, training: training,
-                            datasetFingerprint: datasetFingerprint, blasKernels: kernels, key: key))
-                }
-            }
+        try StagedPlan.resolve(
+            spec, scale: scale, datasetFingerprint: datasetFingerprint, blasKernels: blasKernels,
+            outcome: { _ in nil }
+        ).runs
+    }
+
+    /// One run of an entry's setting on a seed.
+    static func run(
+        _ spec: ExperimentSpec, scale: String, entry: OptimizerEntry, setting: [String: HyperparameterValue],
+        seed: UInt64, stage: RunStage, training: TrainingSpec, datasetFingerprint: String, blasKernels: String
+    ) throws -> PlannedRun {
+        let configuration = try configuration(spec, scale: scale, entry: entry, setting: setting)
+        let key = try runKey(
+            spec: spec, label: entry.label, configuration: configuration, seed: seed, training: training,
+            datasetFingerprint: datasetFingerprint, blasKernels: blasKernels)
+        return PlannedRun(
+            experiment: spec.name, scale: scale, label: entry.label, configuration: configuration, setting: setting,
+            seed: seed, stage: stage, model: spec.model, data: spec.data, training: training,
+            datasetFingerprint: datasetFingerprint,
+            blasKernels: spec.model.kind.callsBLAS ? blasKernels.lowercased() : nil, key: key)
+    }
+
+    /// An entry's setting resolved against the optimizer's defaults and preset.
+    static func configuration(
+        _ spec: ExperimentSpec, scale: String, entry: OptimizerEntry, setting: [String: HyperparameterValue]
+    ) throws -> OptimizerConfiguration {
+        do {
+            return try OptimizerConfiguration(
+                name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue)
+        } catch {
+            throw Failure(description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)")
         }
-        return runs
     }
 
     /// The run key: SHA-256 of canonical JSON (sorted keys) holding everything that determines the

@@ -11,6 +11,8 @@ public struct ScaleProfile: Sendable, Hashable, Codable {
     public var grids: [String: [OptimizerEntry.GridAxis]]
     /// Only these optimizer labels (nil = all).
     public var optimizers: [String]?
+    /// Fields replacing the spec's tuning protocol at this scale.
+    public var tuning: TuningProtocol?
 
     public init() { grids = [:] }
 }

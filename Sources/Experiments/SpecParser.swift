@@ -7,7 +7,8 @@ import Yams
 /// YAML text -> `ExperimentSpec`, validating every field and collecting every problem in one pass.
 public enum SpecParser {
     static let topFields = [
-        "name", "title", "paper", "data", "model", "training", "optimizers", "selection", "scales", "claims", "notes",
+        "name", "title", "paper", "data", "model", "training", "optimizers", "selection", "tuning", "scales", "claims",
+        "notes",
     ]
     public static let metricNames = [
         "train_loss", "objective", "test_loss", "test_accuracy", "train_accuracy", "minibatch_loss_mean",
@@ -49,9 +50,12 @@ public enum SpecParser {
         }
         let title = top["title"].flatMap { reader.string($0, "title") } ?? name ?? ""
         var section = "", figure = ""
-        if let paper = reader.mapping(top["paper"], "paper", allowed: ["section", "figure"]) {
+        var paperValues: [String: [PaperValue]] = [:]
+        var paperValuesNode: Node?
+        if let paper = reader.mapping(top["paper"], "paper", allowed: ["section", "figure", "values"]) {
             section = reader.string(paper["section"], "paper.section") ?? ""
             figure = reader.string(paper["figure"], "paper.figure") ?? ""
+            paperValuesNode = paper["values"]
         }
         let data = parseData(reader, top["data"])
         let model = parseModel(reader, top["model"])
@@ -66,8 +70,23 @@ public enum SpecParser {
         let optimizers = parseOptimizers(reader, top["optimizers"])
         let labels = optimizers.map(\.label)
         let selection = parseSelection(reader, top["selection"])
+        let tuning = top["tuning"].flatMap { parseTuning(reader, $0, "tuning") }
         let scales = parseScales(reader, top["scales"], labels: labels)
-        let claims = parseClaims(reader, top["claims"], labels: labels)
+        let axisNames = Set(optimizers.flatMap { $0.grid.map(\.name) })
+        for (name, block) in [("tuning", tuning)]
+            + scales.sorted(by: { $0.key < $1.key }).map({
+                ("scales.\($0.key).tuning", $0.value.tuning)
+            })
+        {
+            for axis in block?.extend ?? [] where !axisNames.contains(axis) {
+                reader.problem(
+                    top["tuning"],
+                    "\(name).extend: no optimizer has a hyperparameter '\(axis)'"
+                        + Suggestion.hint(for: axis, among: axisNames.sorted()))
+            }
+        }
+        if let node = paperValuesNode { paperValues = parsePaperValues(reader, node, labels: labels) }
+        let claims = parseClaims(reader, top["claims"], labels: labels, defaultMetric: selection.metric)
         var notes: [String] = []
         if let items = reader.list(top["notes"], "notes", nonEmpty: false) {
             notes = items.enumerated().compactMap { reader.string($0.element, "notes[\($0.offset)]") }
@@ -77,8 +96,8 @@ public enum SpecParser {
         }
         return ExperimentSpec(
             name: name, title: title, section: section, figure: figure, data: data, model: model, training: training,
-            optimizers: optimizers, selection: selection, scales: scales, claims: claims, notes: notes,
-            sourceText: text, sourcePath: file)
+            optimizers: optimizers, selection: selection, tuning: tuning, scales: scales, claims: claims,
+            notes: notes, paperValues: paperValues, sourceText: text, sourcePath: file)
     }
 
     static func yamlProblem(_ error: YamlError, file: String) -> SpecProblem {
@@ -288,6 +307,57 @@ public enum SpecParser {
         return rule
     }
 
+    /// `paper.values`: optimizer label -> [[epoch, value], ...], read off the paper's figure.
+    static func parsePaperValues(_ r: SpecReader, _ node: Node, labels: [String]) -> [String: [PaperValue]] {
+        guard case .mapping(let mapping) = node else {
+            r.problem(node, "paper.values: expected a mapping of optimizer labels to [[epoch, value], ...]")
+            return [:]
+        }
+        var values: [String: [PaperValue]] = [:]
+        for (labelNode, pointsNode) in mapping {
+            guard let label = labelNode.scalar?.string else { continue }
+            let path = "paper.values.\(label)"
+            guard labels.contains(label) else {
+                r.problem(
+                    labelNode, "\(path): no optimizer labelled '\(label)'" + Suggestion.hint(for: label, among: labels))
+                continue
+            }
+            guard let items = r.list(pointsNode, path) else { continue }
+            values[label] = items.enumerated().compactMap { i, item in
+                let pair = r.list(item, "\(path)[\(i)]")?.enumerated().compactMap {
+                    r.number($0.element, "\(path)[\(i)][\($0.offset)]")
+                }
+                guard let pair, pair.count == 2, pair[0] >= 0 else {
+                    if pair != nil { r.problem(item, "\(path)[\(i)]: expected [epoch, value] with epoch >= 0") }
+                    return nil
+                }
+                return PaperValue(epoch: pair[0], value: pair[1])
+            }
+        }
+        return values
+    }
+
+    static let tuningFields = ["seeds", "confirm-seeds", "max-extensions", "extend"]
+
+    /// A `tuning:` block (the spec's or a scale's): every field optional.
+    static func parseTuning(_ r: SpecReader, _ node: Node, _ path: String) -> TuningProtocol? {
+        guard let m = r.mapping(node, path, allowed: tuningFields) else { return nil }
+        var block = TuningProtocol()
+        block.seeds = m["seeds"].flatMap { parseSeeds(r, $0, "\(path).seeds") }
+        if let n = m["confirm-seeds"] {
+            if case .sequence(let items) = n, items.isEmpty {
+                block.confirmSeeds = []
+            } else {
+                block.confirmSeeds = parseSeeds(r, n, "\(path).confirm-seeds")
+            }
+        }
+        block.maxExtensions = m["max-extensions"].flatMap { r.integer($0, "\(path).max-extensions", minimum: 0) }
+        if let n = m["extend"], let items = r.list(n, "\(path).extend", nonEmpty: false) {
+            block.extend = items.enumerated().compactMap { r.string($0.element, "\(path).extend[\($0.offset)]") }
+        }
+        return block
+    }
+
     static func parseScales(_ r: SpecReader, _ node: Node?, labels: [String]) -> [String: ScaleProfile] {
         var scales: [String: ScaleProfile] = [:]
         guard let node else { return scales }
@@ -300,7 +370,10 @@ public enum SpecParser {
             let path = "scales.\(name)"
             guard
                 let m = r.mapping(
-                    value, path, allowed: ["epochs", "training-subset", "test-subset", "seeds", "grids", "optimizers"])
+                    value, path,
+                    allowed: [
+                        "epochs", "training-subset", "test-subset", "seeds", "grids", "optimizers", "tuning",
+                    ])
             else { continue }
             var profile = ScaleProfile()
             profile.epochs = m["epochs"].flatMap { r.integer($0, "\(path).epochs", minimum: 1) }
@@ -309,6 +382,7 @@ public enum SpecParser {
             }
             profile.testSubset = m["test-subset"].flatMap { r.integer($0, "\(path).test-subset", minimum: 1) }
             profile.seeds = m["seeds"].flatMap { parseSeeds(r, $0, "\(path).seeds") }
+            profile.tuning = m["tuning"].flatMap { parseTuning(r, $0, "\(path).tuning") }
             if let n = m["optimizers"], let items = r.list(n, "\(path).optimizers") {
                 profile.optimizers = items.enumerated().compactMap { i, item in
                     guard let label = r.string(item, "\(path).optimizers[\(i)]") else { return nil }
@@ -343,7 +417,8 @@ public enum SpecParser {
         return scales
     }
 
-    static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String]) -> [ClaimSpec] {
+    /// The claims; a claim without a `metric` judges on the selection's metric.
+    static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String], defaultMetric: String) -> [ClaimSpec] {
         guard let items = r.list(node, "claims", nonEmpty: false) else { return [] }
         var claims: [ClaimSpec] = []
         let fields = [
@@ -383,7 +458,7 @@ public enum SpecParser {
             if !atLeast, let list = r.list(m["versus"], "\(path).versus") {
                 versus = list.enumerated().compactMap { label($0.element, "\(path).versus[\($0.offset)]") }
             }
-            let metric = m["metric"].flatMap { r.word($0, "\(path).metric", among: metricNames) } ?? "train_loss"
+            let metric = m["metric"].flatMap { r.word($0, "\(path).metric", among: metricNames) } ?? defaultMetric
             let fraction = m["last-fraction"].flatMap { r.number($0, "\(path).last-fraction", range: 0...1) } ?? 0.1
             let epochs = m["epochs"].flatMap { r.integer($0, "\(path).epochs", minimum: 1) }
             let tolerance = m["tolerance"].flatMap { r.number($0, "\(path).tolerance", range: 0...10) } ?? 0.05

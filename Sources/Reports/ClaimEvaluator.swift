@@ -29,16 +29,23 @@ public enum ClaimEvaluator {
         guard let subject = analysis.best[claim.subject] else {
             return ClaimVerdict(
                 claim: claim, outcome: .inconclusive,
-                evidence: ["\(claim.subject): no finished setting without divergence"], rule: rule(claim))
+                evidence: ["\(claim.subject): \(analysis.noSelectionReason(claim.subject))"], rule: rule(claim))
         }
         if claim.relation == .atLeast { return atLeast(claim, subject) }
         for other in claim.versus {
             guard let versus = analysis.best[other] else {
                 outcomes.append(.inconclusive)
-                evidence.append("\(other): no finished setting without divergence")
+                evidence.append("\(other): \(analysis.noSelectionReason(other))")
                 continue
             }
-            let seeds = Set(subject.seeds).intersection(versus.seeds).sorted()
+            // A confirm run of a selected setting may diverge: its seed cannot be paired.
+            let divergedSeeds = Set((subject.runs + versus.runs).filter(\.isDiverged).map(\.record.seed))
+            let seeds = Set(subject.seeds).intersection(versus.seeds).subtracting(divergedSeeds).sorted()
+            if !divergedSeeds.isEmpty {
+                evidence.append(
+                    "seed\(divergedSeeds.count == 1 ? "" : "s") \(divergedSeeds.sorted().map(String.init).joined(separator: ", ")) left out of \(claim.subject) vs \(other): a selected setting diverged there"
+                )
+            }
             func values(_ s: SettingSummary) -> [Double] {
                 seeds.map { seed in
                     let run = s.runs.first { $0.record.seed == seed }!
@@ -61,7 +68,24 @@ public enum ClaimEvaluator {
             outcomes.contains(.refuted)
             ? .refuted
             : (!outcomes.isEmpty && outcomes.allSatisfy { $0 == .supported }) ? .supported : .inconclusive
-        return ClaimVerdict(claim: claim, outcome: outcome, evidence: evidence, rule: rule(claim))
+        return ClaimVerdict(
+            claim: claim, outcome: outcome, evidence: evidence + protocolEvidence(claim, analysis), rule: rule(claim))
+    }
+
+    /// Which seeds selected and which judged, and every compared selection still at a grid edge.
+    static func protocolEvidence(_ claim: ClaimSpec, _ analysis: Analysis) -> [String] {
+        var lines: [String] = []
+        if let tuning = analysis.tuning, tuning.isStaged {
+            lines.append(
+                "selected on seed\(tuning.seeds.count == 1 ? "" : "s") \(tuning.seeds.map(String.init).joined(separator: ", ")), "
+                    + "judged on seeds \(tuning.confirmSeeds.map(String.init).joined(separator: ", "))")
+        }
+        for label in [claim.subject] + claim.versus {
+            for edge in analysis.edges[label] ?? [] {
+                lines.append("\(label)'s selection lies at the \(edge.description)")
+            }
+        }
+        return lines
     }
 
     static func compare(

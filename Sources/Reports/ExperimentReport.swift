@@ -31,25 +31,49 @@ public struct ExperimentReport: Sendable {
 
     // MARK: tables
 
+    /// Each optimizer's selection with the protocol behind it: the seeds that selected and those
+    /// that judge, its tuning budget (settings tried, finished runs, training core-hours: unequal
+    /// tuning shows here), and the grid edge the selection still lies at.
     static func bestSettings(_ a: Analysis) -> Table {
         var t = Table(
             name: "best_settings",
-            headers: ["Optimizer", "Best setting", "Selection score", "Seeds", "Settings tried", "Diverged settings"])
+            headers: [
+                "Optimizer", "Best setting", "Selection score", "Selected on seeds", "Judged on seeds",
+                "Settings tried", "Diverged settings", "Runs", "Core-hours", "Grid edge",
+            ])
+        func cell(_ text: String) -> (String, String) { (text, text) }
         for label in a.labels {
             let list = a.settings[label] ?? []
             let diverged = list.filter { $0.diverged > 0 }.count
+            let budget = a.budgets[label]
+            let tried =
+                budget.map { $0.extensions > 0 ? "\(list.count) (\($0.extensions) beyond the grid)" : "\(list.count)" }
+                ?? "\(list.count)"
+            let runs = budget.map { String($0.runs) } ?? String(list.reduce(0) { $0 + $1.runs.count })
+            let hours = budget.map { $0.trainSeconds / 3600 }
+            let tuningSeeds =
+                a.tuning.map { $0.seeds.map(String.init).joined(separator: ",") } ?? "every recorded seed"
+            let edges = (a.edges[label] ?? []).map(\.description).joined(separator: "; ")
+            let head = [cell(label)]
+            let tail = [
+                cell(tried), cell(String(diverged)), cell(runs),
+                (hours.map { String(format: "%.3f", $0) } ?? "-", hours.map { Format.full($0) } ?? ""),
+                (edges.isEmpty ? "inside" : edges, edges),
+            ]
             if let best = a.best[label] {
-                t.add([
-                    (label, label), (best.settingJSON, best.settingJSON),
-                    (Format.number(best.score), Format.full(best.score)),
-                    (String(best.runs.count), String(best.runs.count)), (String(list.count), String(list.count)),
-                    (String(diverged), String(diverged)),
-                ])
+                let judged = best.runs.map { String($0.record.seed) }.joined(separator: ",")
+                let status = best.runs.count < best.total ? " (\(best.runs.count) of \(best.total) finished)" : ""
+                t.add(
+                    head + [
+                        cell(best.settingJSON), (Format.number(best.score), Format.full(best.score)),
+                        cell(tuningSeeds), cell(judged + status),
+                    ] + tail)
             } else {
-                t.add([
-                    (label, label), ("none finished without divergence", ""), ("-", ""), ("0", "0"),
-                    (String(list.count), String(list.count)), (String(diverged), String(diverged)),
-                ])
+                t.add(
+                    head + [
+                        (a.noSelectionReason(label), ""), ("-", ""),
+                        cell(tuningSeeds), ("-", ""),
+                    ] + tail)
             }
         }
         return t
@@ -83,10 +107,14 @@ public struct ExperimentReport: Sendable {
 
     static func comparison(_ a: Analysis) -> Table {
         let target = Self.target(a)
+        // The paper's metric beside the full-pass cost, when the spec selects on another.
+        let asTrained = plottedMetric(a.results.spec) == MetricPoint.minibatchLossMean
         var t = Table(
             name: "comparison",
             headers: [
-                "Optimizer", "Final train loss", "Best train loss", "Mean train loss over epochs (AUC)",
+                "Optimizer", "Final train loss",
+            ] + (asTrained ? ["Final training cost as trained (minibatch_loss_mean)"] : []) + [
+                "Best train loss", "Mean train loss over epochs (AUC)",
                 "Final test loss", "Final test accuracy",
                 "Epochs to reach \(target.map(Format.number) ?? "target") (never: epochs + 1)",
                 "Seconds per epoch", "Diverged / total runs",
@@ -95,7 +123,7 @@ public struct ExperimentReport: Sendable {
             let all = a.results.runs.filter { $0.record.label == label }
             let diverged = "\(all.filter(\.isDiverged).count)/\(all.count)"
             guard let best = a.best[label] else {
-                t.add([(label, label)] + Array(repeating: ("-", ""), count: 7) + [(diverged, diverged)])
+                t.add([(label, label)] + Array(repeating: ("-", ""), count: asTrained ? 8 : 7) + [(diverged, diverged)])
                 continue
             }
             func cell(_ perRun: (ReportRun) -> Double) -> (String, String) {
@@ -107,21 +135,23 @@ public struct ExperimentReport: Sendable {
                 return (Format.estimate(e), csv)
             }
             let loss: (ReportRun) -> [Double] = { $0.curve(MetricPoint.trainLoss) }
-            t.add([
-                (label, label),
-                cell { loss($0).last ?? .nan },
-                cell { loss($0).dropFirst().min() ?? .nan },
-                cell { Statistics.mean(Array(loss($0).dropFirst())) },
-                cell { $0.curve(MetricPoint.testLoss).last ?? .nan },
-                cell { $0.curve(MetricPoint.testAccuracy).last ?? .nan },
-                cell { run in
-                    guard let target else { return .nan }
-                    let curve = loss(run)
-                    return Double(curve.firstIndex { $0 <= target * (1 + 1e-12) } ?? curve.count)
-                },
-                cell { Double($0.record.trainSeconds) / Double(max($0.record.epochsCompleted, 1)) },
-                (diverged, diverged),
-            ])
+            t.add(
+                [
+                    (label, label),
+                    cell { loss($0).last ?? .nan },
+                ] + (asTrained ? [cell { $0.curve(MetricPoint.minibatchLossMean).last ?? .nan }] : []) + [
+                    cell { loss($0).dropFirst().min() ?? .nan },
+                    cell { Statistics.mean(Array(loss($0).dropFirst())) },
+                    cell { $0.curve(MetricPoint.testLoss).last ?? .nan },
+                    cell { $0.curve(MetricPoint.testAccuracy).last ?? .nan },
+                    cell { run in
+                        guard let target else { return .nan }
+                        let curve = loss(run)
+                        return Double(curve.firstIndex { $0 <= target * (1 + 1e-12) } ?? curve.count)
+                    },
+                    cell { Double($0.record.trainSeconds) / Double(max($0.record.epochsCompleted, 1)) },
+                    (diverged, diverged),
+                ])
         }
         return t
     }
@@ -151,32 +181,95 @@ public struct ExperimentReport: Sendable {
 
     // MARK: plots
 
-    static func plots(_ a: Analysis) -> [(name: String, plot: SVGPlot)] {
+    /// The training-cost curve a figure plots: the spec's selection metric when it is a training
+    /// cost (the paper's: with dropout, as trained, where the model has dropout), else the full pass.
+    static func plottedMetric(_ spec: ExperimentSpec) -> String {
+        spec.selection.metric == MetricPoint.minibatchLossMean ? MetricPoint.minibatchLossMean : MetricPoint.trainLoss
+    }
+
+    static func axisLabel(_ metric: String) -> String {
+        metric == MetricPoint.minibatchLossMean
+            ? "training cost as trained (epoch mean of minibatch losses)"
+            : "training cost (full pass, no dropout, no L2)"
+    }
+
+    /// The setting an optimizer's curve shows: the selected one, else (every setting had a diverged
+    /// seed) the one with the fewest diverged seeds and then the lowest mean over the others, drawn
+    /// dashed and labelled as such; nil when nothing finished.
+    static func plotted(_ a: Analysis, _ label: String) -> (SettingSummary, selected: Bool)? {
+        if let best = a.best[label] { return (best, true) }
+        let rule = a.results.spec.selection
+        func rest(_ s: SettingSummary) -> Double {
+            Statistics.mean(s.runs.filter { !$0.isDiverged }.map { rule.score($0.curve(rule.metric)) })
+        }
+        let candidates = (a.settings[label] ?? []).filter { !$0.runs.isEmpty }
+        return candidates.min { x, y in
+            let (rx, ry) = (rest(x), rest(y))
+            return (x.diverged, rx.isFinite ? rx : .infinity, x.settingJSON)
+                < (y.diverged, ry.isFinite ? ry : .infinity, y.settingJSON)
+        }.map { ($0, false) }
+    }
+
+    /// One curve per optimizer (mean over its runs, band min to max), from epoch 1 when there are
+    /// several epochs (the epoch-0 loss would fix the axis far from the differences), each diverged
+    /// run marked where it stopped, and the paper's read-off values.
+    static func trainingPlot(_ a: Analysis, metric: String, paperValues: Bool) -> SVGPlot {
         var series: [SVGPlot.Series] = []
         for label in a.labels {
-            guard let best = a.best[label] else { continue }
-            let curves = best.runs.map { $0.curve(MetricPoint.trainLoss) }
-            let length = curves.map(\.count).max() ?? 0
-            let x = (0..<length).map(Double.init)
+            guard let (summary, selected) = plotted(a, label) else { continue }
+            // The mean and band over the runs that did not diverge; a diverged run as a thin line
+            // up to where it stopped, marked there.
+            let steady = summary.runs.filter { !$0.isDiverged }
+            let curves = (steady.isEmpty ? summary.runs : steady).map { $0.curve(metric) }
+            let length = summary.runs.map { $0.curve(metric).count }.max() ?? 0
+            let first = length > 2 ? 1 : 0
+            let epochs = Array(first..<max(length, first))
             func column(_ e: Int) -> [Double] { curves.compactMap { e < $0.count ? $0[e] : nil }.filter(\.isFinite) }
-            series.append(
-                .init(
-                    name: label, x: x, mean: (0..<length).map { Statistics.mean(column($0)) },
-                    low: (0..<length).map { column($0).min() ?? .nan },
-                    high: (0..<length).map { column($0).max() ?? .nan }))
+            var s = SVGPlot.Series(
+                name: label, x: epochs.map(Double.init), mean: epochs.map { Statistics.mean(column($0)) },
+                low: epochs.map { column($0).min() ?? .nan }, high: epochs.map { column($0).max() ?? .nan })
+            for run in summary.runs where run.isDiverged {
+                let curve = run.curve(metric)
+                guard let e = curve.indices.last(where: { curve[$0].isFinite && $0 >= first }) else { continue }
+                s.stops.append((Double(e), curve[e]))
+                s.traces.append((first...e).map { (Double($0), curve[$0]) })
+            }
+            let diverged = summary.runs.filter(\.isDiverged).count
+            if diverged > 0 { s.notes.append("\(diverged) of \(summary.runs.count) seeds diverged") }
+            if !selected {
+                s.notes.append(a.phases[label] == .tuning ? "tuning in progress" : "not selectable")
+            }
+            s.dashed = !selected
+            series.append(s)
         }
-        let values = series.flatMap(\.mean).filter { $0.isFinite && $0 > 0 }
+        var references: [SVGPlot.Reference] = []
+        if paperValues {
+            for label in a.labels {
+                for v in a.results.spec.paperValues[label] ?? [] {
+                    references.append(.init(series: label, x: v.epoch, y: v.value))
+                }
+            }
+        }
+        let values = (series.flatMap(\.mean) + references.map(\.y)).filter { $0.isFinite && $0 > 0 }
         let logY = (values.max() ?? 1) / max(values.min() ?? 1, 1e-300) > 10
-        let spec = a.results.spec
-        let title = "\(spec.title) (\(a.results.scale) scale)"
-        var plots = [
-            (
-                name: "training_loss",
-                plot: SVGPlot(
-                    title: title, xLabel: "epochs", yLabel: "training cost (full pass, no dropout, no L2)", logY: logY,
-                    series: series)
-            )
-        ]
+        let from = series.contains { $0.x.first == 1 } ? " (from epoch 1)" : ""
+        var plot = SVGPlot(
+            title: "\(a.results.spec.title) (\(a.results.scale) scale)", xLabel: "epochs\(from)",
+            yLabel: axisLabel(metric), logY: logY, series: series)
+        plot.references = references
+        return plot
+    }
+
+    static func plots(_ a: Analysis) -> [(name: String, plot: SVGPlot)] {
+        let metric = plottedMetric(a.results.spec)
+        var plots = [(name: "training_loss", plot: trainingPlot(a, metric: metric, paperValues: true))]
+        if metric != MetricPoint.trainLoss {
+            plots.append(
+                (
+                    name: "training_loss_full_pass",
+                    plot: trainingPlot(a, metric: MetricPoint.trainLoss, paperValues: false)
+                ))
+        }
         let horizon = a.results.runs.map { $0.curve(MetricPoint.trainLoss).count - 1 }.max() ?? 0
         for label in a.labels {
             if let plot = sensitivityPlot(a, label: label) {

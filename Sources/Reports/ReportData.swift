@@ -16,6 +16,9 @@ public struct ExperimentResults: Sendable {
     public var blasKernels: String?
     /// Runs of the same plan computed under other kernel sets, by set: kept apart, never mixed in.
     public var otherKernelSets: [String: Int] = [:]
+    /// The spec's staged plan resolved against these runs (nil when the recorded spec no longer
+    /// plans at this scale: then every recorded run is shown, selected over all its seeds).
+    public var stages: StagedPlan?
 
     public var isComplete: Bool { runs.allSatisfy { $0.record.status == .completed || $0.record.status == .diverged } }
     public var finishedCount: Int {
@@ -33,6 +36,15 @@ public struct ReportRun: Sendable {
     public var isDiverged: Bool { record.status == .diverged }
     public var isFinished: Bool { record.status == .completed || record.status == .diverged }
 
+    /// The run's outcome as the staged plan sees it: nil until it finished.
+    public func stageOutcome(_ rule: SelectionRule) -> StageOutcome? {
+        switch record.status {
+        case .completed: .completed(score: rule.score(curve(rule.metric)))
+        case .diverged: .diverged
+        default: nil
+        }
+    }
+
     /// The epoch-end values of `metric` (index = epoch). Diverged runs' curves stop where they stopped.
     public func curve(_ metric: String) -> [Double] { curves[metric] ?? [] }
 }
@@ -40,10 +52,13 @@ public struct ReportRun: Sendable {
 extension ExperimentResults {
     /// Every (experiment, scale) in the store, in name then scale order; `experiments` filters by name.
     ///
-    /// Runs computed under different OpenBLAS kernel sets have different keys and are never mixed:
-    /// for a model that calls OpenBLAS the report takes the runs of one kernel set, `blasKernels`
-    /// if given, else the set with the most finished runs of the current plan (ties: the reference
-    /// set, then by name), and counts the others. The choice depends only on the database.
+    /// The runs reported are those of the spec's staged plan (`StagedPlan`) resolved against the
+    /// recorded outcomes: the tuning runs, the extensions they led to and the selected settings'
+    /// confirm runs. Runs computed under different OpenBLAS kernel sets have different keys and
+    /// are never mixed: for a model that calls OpenBLAS the report takes the runs of one kernel
+    /// set, `blasKernels` if given, else the set with the most finished runs of the current plan
+    /// (ties: the reference set, then by name), and counts the others. The choice depends only on
+    /// the database.
     public static func load(
         from store: ResultStore, experiments: [String]? = nil,
         blasKernels: String? = nil
@@ -53,86 +68,98 @@ extension ExperimentResults {
             let spec = try SpecParser.parse(specText, file: "\(name) (as recorded in the database)")
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)).sorted() {
-                let recorded = records.filter { $0.scale == scale }
-                let (kernels, kept, others) = try select(
-                    spec, scale: scale, recorded: recorded, blasKernels: blasKernels)
-                let runs = try kept.map { try reportRun($0, store: store) }
-                var results = ExperimentResults(spec: spec, scale: scale, runs: runs)
-                results.blasKernels = kernels
-                results.otherKernelSets = others.mapValues(\.count)
-                results.supersededCount = recorded.count - kept.count - others.values.reduce(0) { $0 + $1.count }
-                if !runs.isEmpty { out.append(results) }
+                let recorded = try records.filter { $0.scale == scale }.map { try reportRun($0, store: store) }
+                let choice = try select(spec, scale: scale, recorded: recorded, blasKernels: blasKernels)
+                var results = ExperimentResults(spec: spec, scale: scale, runs: choice.runs)
+                results.stages = choice.stages
+                results.blasKernels = choice.kernels
+                results.otherKernelSets = choice.others
+                results.supersededCount = recorded.count - choice.runs.count - choice.others.values.reduce(0, +)
+                if !choice.runs.isEmpty { out.append(results) }
             }
         }
         return out
     }
 
-    /// The kernel set to report, its runs of the current plan, and the plan's runs under other sets.
+    /// The reported kernel set, its runs of the current plan and that plan, and the plan's run
+    /// counts under other sets.
+    struct KernelChoice {
+        var kernels: String?
+        var runs: [ReportRun]
+        var stages: StagedPlan?
+        var others: [String: Int]
+    }
+
     static func select(
-        _ spec: ExperimentSpec, scale: String, recorded: [RunRecord], blasKernels: String?
-    ) throws -> (String?, [RunRecord], [String: [RunRecord]]) {
+        _ spec: ExperimentSpec, scale: String, recorded: [ReportRun], blasKernels: String?
+    ) throws -> KernelChoice {
         let reference = RunPlan.referenceKernelSet
         guard spec.model.kind.callsBLAS else {
-            return (nil, planned(spec, scale: scale, recorded: recorded, kernels: reference) ?? recorded, [:])
+            guard let (stages, runs) = planned(spec, scale: scale, recorded: recorded, kernels: reference) else {
+                return KernelChoice(kernels: nil, runs: recorded, stages: nil, others: [:])
+            }
+            return KernelChoice(kernels: nil, runs: runs, stages: stages, others: [:])
         }
         let recordedKernels = try Dictionary(
-            recorded.map { ($0.id, try RunProvenance(record: $0)?.kernelSet) }, uniquingKeysWith: { a, _ in a })
+            recorded.map { ($0.record.id, try RunProvenance(record: $0.record)?.kernelSet) },
+            uniquingKeysWith: { a, _ in a })
         var candidates = Set(recordedKernels.values.compactMap { $0 })
         candidates.insert(reference)
         if let blasKernels { candidates.insert(blasKernels.lowercased()) }
-        var byKernels: [String: [RunRecord]] = [:]
+        var byKernels: [String: (StagedPlan, [ReportRun])] = [:]
         for kernels in candidates {
-            guard let runs = planned(spec, scale: scale, recorded: recorded, kernels: kernels) else {
-                return (nil, recorded, [:])  // the recorded spec no longer plans at this scale
-            }
             // A run's key names its kernel set; its provenance must agree (a run recorded before
             // the set was part of the key, under a set the user chose, is left out).
-            byKernels[kernels] = runs.filter { recordedKernels[$0.id].flatMap { $0 }.map { $0 == kernels } ?? true }
+            let agreeing = recorded.filter {
+                recordedKernels[$0.record.id].flatMap { $0 }.map { $0 == kernels } ?? true
+            }
+            guard let plan = planned(spec, scale: scale, recorded: agreeing, kernels: kernels) else {
+                // The recorded spec no longer plans at this scale.
+                return KernelChoice(kernels: nil, runs: recorded, stages: nil, others: [:])
+            }
+            byKernels[kernels] = plan
         }
         // Most finished runs, then most runs, then the reference set; among equals the first by name.
         func rank(_ kernels: String) -> (Int, Int, Int) {
-            let runs = byKernels[kernels, default: []]
-            return (
-                runs.filter { $0.status == .completed || $0.status == .diverged }.count, runs.count,
-                kernels == reference ? 1 : 0
-            )
+            let runs = byKernels[kernels]?.1 ?? []
+            return (runs.filter(\.isFinished).count, runs.count, kernels == reference ? 1 : 0)
         }
         let chosen = blasKernels?.lowercased() ?? candidates.sorted().max { rank($0) < rank($1) } ?? reference
-        let others = byKernels.filter { $0.key != chosen && !$0.value.isEmpty }
-        return (chosen, byKernels[chosen, default: []], others)
+        let others = byKernels.filter { $0.key != chosen && !$0.value.1.isEmpty }.mapValues(\.1.count)
+        return KernelChoice(
+            kernels: chosen, runs: byKernels[chosen]?.1 ?? [], stages: byKernels[chosen]?.0, others: others)
     }
 
-    /// The recorded runs that the current plan makes under `kernels`, for each dataset fingerprint
-    /// the runs were recorded with; nil when the recorded spec cannot be planned at this scale.
+    /// The current staged plan under `kernels`, resolved against the recorded outcomes, and the
+    /// recorded runs it contains; of the dataset fingerprints the runs were recorded with, the one
+    /// whose plan holds most of them (ties: by fingerprint). Nil when the recorded spec cannot be
+    /// planned at this scale.
     static func planned(
-        _ spec: ExperimentSpec, scale: String, recorded: [RunRecord], kernels: String
-    ) -> [RunRecord]? {
-        var current: Set<String> = []
-        for fingerprint in Set(recorded.map(\.datasetSHA256)) {
+        _ spec: ExperimentSpec, scale: String, recorded: [ReportRun], kernels: String
+    ) -> (StagedPlan, [ReportRun])? {
+        let byKey = Dictionary(recorded.map { ($0.record.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var best: (StagedPlan, [ReportRun], String)? = nil
+        for fingerprint in Set(recorded.map(\.record.datasetSHA256)).sorted() {
             guard
-                let runs = try? RunPlan.runs(spec, scale: scale, datasetFingerprint: fingerprint, blasKernels: kernels)
-            else {
-                return nil
-            }
-            current.formUnion(runs.map(\.key))
+                let plan = try? StagedPlan.resolve(
+                    spec, scale: scale, datasetFingerprint: fingerprint, blasKernels: kernels,
+                    outcome: { byKey[$0]?.stageOutcome(spec.selection) })
+            else { return nil }
+            let keys = Set(plan.runs.map(\.key))
+            let runs = recorded.filter { keys.contains($0.record.key) }
+            if best == nil || runs.count > best!.1.count { best = (plan, runs, fingerprint) }
         }
-        return recorded.filter { current.contains($0.key) }
+        return best.map { ($0.0, $0.1) }
     }
 
     static func reportRun(_ record: RunRecord, store: ResultStore) throws -> ReportRun {
-        var curves: [String: [Double]] = [:]
+        let points = try store.metrics(runID: record.id)
         var seconds: [Double] = []
-        for point in try store.metrics(runID: record.id) where point.name != MetricPoint.minibatchLoss {
+        for point in points where point.name == MetricPoint.trainLoss {
             let epoch = Int(point.epoch.rounded())
-            if point.name == MetricPoint.trainLoss {
-                while seconds.count <= epoch { seconds.append(.nan) }
-                seconds[epoch] = point.wallSeconds
-            }
-            var values = curves[point.name] ?? []
-            while values.count <= epoch { values.append(.nan) }
-            values[epoch] = point.value
-            curves[point.name] = values
+            while seconds.count <= epoch { seconds.append(.nan) }
+            seconds[epoch] = point.wallSeconds
         }
-        return ReportRun(record: record, curves: curves, trainSeconds: seconds)
+        return ReportRun(record: record, curves: MetricPoint.epochCurves(points), trainSeconds: seconds)
     }
 }

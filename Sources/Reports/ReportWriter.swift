@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import ResultStore
 
@@ -71,7 +72,7 @@ public struct ReportWriter {
         }
         for note in spec.notes { out += "> \(note)\n\n" }
         out +=
-            "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over seeds; a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
+            "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over \(Self.protocolText(report.analysis.tuning)); a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
         if formats.contains(.svg) { for (name, _) in report.plots { out += "![\(name)](\(name).svg)\n\n" } }
         let titles = [
             "best_settings": "Best settings", "sensitivity": "Sensitivity (every setting)",
@@ -111,5 +112,21 @@ public struct ReportWriter {
         out +=
             "| Divergence policy | NaN/Inf loss, or a loss above \(Reports.Format.number(r.spec.training.divergenceThreshold)), stops a run as diverged |\n"
         return out
+    }
+
+    /// The tuning protocol in words, for the selection rule.
+    static func protocolText(_ tuning: ResolvedTuning?) -> String {
+        guard let tuning else { return "seeds" }
+        func list(_ seeds: [UInt64]) -> String { seeds.map(String.init).joined(separator: ", ") }
+        var text = "the tuning seed\(tuning.seeds.count == 1 ? "" : "s") (\(list(tuning.seeds)))"
+        if tuning.isStaged {
+            text +=
+                "; the selected setting then runs on the confirm seeds (\(list(tuning.confirmSeeds))), whose runs the comparison, plots and claims use"
+        }
+        if tuning.maxExtensions > 0 {
+            text +=
+                "; a selection at the edge of a geometric \(tuning.extend.joined(separator: "/")) axis extends the grid by one step, up to \(tuning.maxExtensions) times per side"
+        }
+        return text
     }
 }

@@ -10,6 +10,35 @@ public struct SVGPlot: Sendable {
         public let mean: [Double]
         public let low: [Double]
         public let high: [Double]
+        /// Where runs of this series stopped diverging (x, last finite y): drawn as crosses.
+        public var stops: [(x: Double, y: Double)] = []
+        /// A setting that was not selected (e.g. every setting had a diverged seed): a dashed line.
+        public var dashed = false
+        /// Further legend lines in small type (e.g. "1 of 3 seeds diverged").
+        public var notes: [String] = []
+        /// Single runs drawn thin beside the mean (e.g. a diverged seed up to where it stopped).
+        public var traces: [[(x: Double, y: Double)]] = []
+
+        public init(name: String, x: [Double], mean: [Double], low: [Double], high: [Double]) {
+            self.name = name
+            self.x = x
+            self.mean = mean
+            self.low = low
+            self.high = high
+        }
+    }
+
+    /// A value read off the paper's figure for the series named `series`: a hollow diamond in its colour.
+    public struct Reference: Sendable {
+        public let series: String
+        public let x: Double
+        public let y: Double
+
+        public init(series: String, x: Double, y: Double) {
+            self.series = series
+            self.x = x
+            self.y = y
+        }
     }
 
     public let title: String
@@ -19,6 +48,16 @@ public struct SVGPlot: Sendable {
     public let series: [Series]
     /// Draw a marker at every point (few points, e.g. a learning-rate sweep).
     public var markers = false
+    /// The paper's values, labelled "paper" in the legend.
+    public var references: [Reference] = []
+
+    public init(title: String, xLabel: String, yLabel: String, logY: Bool, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.logY = logY
+        self.series = series
+    }
 
     static let palette = [
         "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22",
@@ -27,8 +66,11 @@ public struct SVGPlot: Sendable {
     static let left = 80.0, right = 190.0, top = 40.0, bottom = 60.0
 
     public var svg: String {
-        let values = series.flatMap { $0.low + $0.high + $0.mean }.filter { $0.isFinite && (!logY || $0 > 0) }
-        let xs = series.flatMap(\.x).filter(\.isFinite)
+        let traced = series.flatMap { $0.traces.flatMap { $0.map(\.y) } + $0.stops.map(\.y) }
+        let values = (series.flatMap { $0.low + $0.high + $0.mean } + traced + references.map(\.y)).filter {
+            $0.isFinite && (!logY || $0 > 0)
+        }
+        let xs = (series.flatMap(\.x) + references.map(\.x)).filter(\.isFinite)
         guard let yMin = values.min(), let yMax = values.max(), let xMin = xs.min(), let xMax = xs.max() else {
             return
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"500\"><text x=\"20\" y=\"40\">\(escape(title)): no data</text></svg>\n"
@@ -77,7 +119,8 @@ public struct SVGPlot: Sendable {
             "<text x=\"\(f(Self.left + plotW / 2))\" y=\"\(f(Self.height - 15))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         out +=
             "<text transform=\"translate(20 \(f(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))\(logY ? " (log scale)" : "")</text>\n"
-        // Series: band, then line.
+        // Series: band, then line; the legend's rows grow with the notes.
+        var ly = Self.top + 10
         for (i, s) in series.enumerated() {
             let color = Self.palette[i % Self.palette.count]
             let points = s.x.indices.filter { s.mean[$0].isFinite && (!logY || s.mean[$0] > 0) }
@@ -93,17 +136,54 @@ public struct SVGPlot: Sendable {
                     out += "<circle cx=\"\(f(px(s.x[i])))\" cy=\"\(f(py(s.mean[i])))\" r=\"4\" fill=\"\(color)\"/>\n"
                 }
             }
+            let dash = s.dashed ? " stroke-dasharray=\"6 4\"" : ""
             if !points.isEmpty {
                 out +=
-                    "<polyline points=\"\(points.map { "\(f(px(s.x[$0]))),\(f(py(s.mean[$0])))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                    "<polyline points=\"\(points.map { "\(f(px(s.x[$0]))),\(f(py(s.mean[$0])))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>\n"
             }
-            let ly = Self.top + 10 + Double(i) * 22
+            for trace in s.traces {
+                let shown = trace.filter { $0.y.isFinite && (!logY || $0.y > 0) }
+                guard shown.count > 1 else { continue }
+                out +=
+                    "<polyline points=\"\(shown.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1\" stroke-opacity=\"0.7\"/>\n"
+            }
+            for stop in s.stops where stop.y.isFinite && (!logY || stop.y > 0) {
+                let (x, y) = (px(stop.x), py(stop.y))
+                out +=
+                    "<path d=\"M\(f(x - 5)),\(f(y - 5)) L\(f(x + 5)),\(f(y + 5)) M\(f(x - 5)),\(f(y + 5)) L\(f(x + 5)),\(f(y - 5))\" stroke=\"\(color)\" stroke-width=\"2.5\"/>\n"
+            }
+            for r in references where r.series == s.name && r.y.isFinite && (!logY || r.y > 0) {
+                out += diamond(px(r.x), py(r.y), color: color)
+            }
             out +=
-                "<line x1=\"\(f(Self.width - Self.right + 15))\" y1=\"\(f(ly))\" x2=\"\(f(Self.width - Self.right + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
+                "<line x1=\"\(f(Self.width - Self.right + 15))\" y1=\"\(f(ly))\" x2=\"\(f(Self.width - Self.right + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"\(dash)/>\n"
             out += "<text x=\"\(f(Self.width - Self.right + 46))\" y=\"\(f(ly + 4))\">\(escape(s.name))</text>\n"
+            for note in s.notes {
+                ly += 14
+                out +=
+                    "<text x=\"\(f(Self.width - Self.right + 46))\" y=\"\(f(ly + 4))\" font-size=\"11\" fill=\"#555\">\(escape(note))</text>\n"
+            }
+            ly += 22
+        }
+        if !references.isEmpty {
+            out += diamond(Self.width - Self.right + 27, ly, color: "#333")
+            out += "<text x=\"\(f(Self.width - Self.right + 46))\" y=\"\(f(ly + 4))\">paper (read off)</text>\n"
+            ly += 22
+        }
+        if series.contains(where: { !$0.stops.isEmpty }) {
+            let x = Self.width - Self.right + 27
+            out +=
+                "<path d=\"M\(f(x - 5)),\(f(ly - 5)) L\(f(x + 5)),\(f(ly + 5)) M\(f(x - 5)),\(f(ly + 5)) L\(f(x + 5)),\(f(ly - 5))\" stroke=\"#333\" stroke-width=\"2.5\"/>\n"
+            out += "<text x=\"\(f(Self.width - Self.right + 46))\" y=\"\(f(ly + 4))\">seed diverged</text>\n"
         }
         out += "</svg>\n"
         return out
+    }
+
+    func diamond(_ x: Double, _ y: Double, color: String) -> String {
+        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        return
+            "<path d=\"M\(f(x)),\(f(y - 6)) L\(f(x + 6)),\(f(y)) L\(f(x)),\(f(y + 6)) L\(f(x - 6)),\(f(y)) Z\" fill=\"white\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
     }
 
     func yTicks(_ lo: Double, _ hi: Double) -> [Double] {

@@ -41,4 +41,19 @@ public struct MetricPoint: Sendable, Equatable {
     /// Metrics that measure the machine rather than the run (memory of the whole process, which
     /// depends on the runs beside it): recorded, but left out of curve hashes.
     public static let machineDependent: Set<String> = [peakResidentBytes]
+
+    /// Epoch-end curves of `points` (metric name -> value per epoch, index = epoch rounded, NaN
+    /// where an epoch has no point); minibatch losses (fractional epochs) left out. The one reading
+    /// of stored points as curves, for reports and for the staged plan's selection alike.
+    public static func epochCurves(_ points: [MetricPoint]) -> [String: [Double]] {
+        var curves: [String: [Double]] = [:]
+        for point in points where point.name != minibatchLoss {
+            let epoch = Int(point.epoch.rounded())
+            var values = curves[point.name] ?? []
+            while values.count <= epoch { values.append(.nan) }
+            values[epoch] = point.value
+            curves[point.name] = values
+        }
+        return curves
+    }
 }

@@ -4,9 +4,9 @@ import Foundation
 /// in progress with epoch and loss, ETA) on standard error; otherwise one plain line per finished
 /// epoch and per finished run on standard output.
 public final class ProgressReporter: @unchecked Sendable {
-    let total: Int
     let interactive: Bool
     private let lock = NSLock()
+    private var total: Int
     private var done = 0
     private var active: [String: (name: String, epoch: Int, epochs: Int, loss: Double)] = [:]
     private let start = Date()
@@ -23,6 +23,13 @@ public final class ProgressReporter: @unchecked Sendable {
             t.resume()
             timer = t
         }
+    }
+
+    /// Counts runs that a later stage of the plan added.
+    public func planned(more count: Int) {
+        lock.lock()
+        total += count
+        lock.unlock()
     }
 
     func started(key: String, name: String, epochs: Int, resumedAt: Int) {
@@ -47,7 +54,7 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.lock()
         let entry = active.removeValue(forKey: key)
         if outcome != .interrupted { done += 1 }
-        let count = done
+        let (count, total) = (done, total)
         lock.unlock()
         let what: String
         switch outcome {
@@ -73,7 +80,7 @@ public final class ProgressReporter: @unchecked Sendable {
 
     private func redraw() {
         lock.lock()
-        let count = done, running = active.values.sorted { $0.name < $1.name }
+        let (count, total, running) = (done, total, active.values.sorted { $0.name < $1.name })
         lock.unlock()
         let elapsed = Date().timeIntervalSince(start)
         let fraction =

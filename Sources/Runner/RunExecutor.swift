@@ -51,9 +51,16 @@ public final class RunExecutor: @unchecked Sendable {
     }
 
     /// Executes every runnable run of `plans` (keyed by run key) and returns what happened.
-    public func execute(_ plans: [String: PlannedRun]) -> Summary {
+    ///
+    /// With `replan`, the plan grows as runs finish (the stages of `StagedPlan`): a worker that
+    /// finds nothing to claim asks `replan` for the plan as the finished runs now decide it — once
+    /// per finished run, one worker at a time — and waits while other workers' runs may still add
+    /// to it. `replan` returns the whole plan (new runs already registered in the store).
+    public func execute(
+        _ plans: [String: PlannedRun], replan: (@Sendable () throws -> [String: PlannedRun])? = nil
+    ) -> Summary {
         BLASThreads.set(1)
-        let keys = Set(plans.keys)
+        let state = SharedPlan(plans)
         let collector = SummaryCollector()
         let group = DispatchGroup()
         for _ in 0..<jobs {
@@ -61,21 +68,32 @@ public final class RunExecutor: @unchecked Sendable {
             let thread = Thread { [self] in
                 defer { group.leave() }
                 while !cancellation.isCancelled {
+                    let (keys, current) = state.beginClaim()
                     let claimed: RunRecord?
                     do {
                         claimed = try store.claimNext(
                             keys: keys, owner: owner, isStale: { Self.isStale(owner: $0, heartbeat: $1) })
                     } catch {
+                        state.endClaim(ran: false)
                         collector.record(key: "-", .failure(error))
                         return
                     }
-                    guard let run = claimed, let plan = plans[run.key] else { return }
+                    guard let run = claimed, let plan = current[run.key] else {
+                        switch state.idle(replan: replan, cancellation: cancellation) {
+                        case .grew: continue
+                        case .finished: return
+                        case .failed(let error):
+                            collector.record(key: "-", .failure(error))
+                            return
+                        }
+                    }
                     let start = DispatchTime.now().uptimeNanoseconds
                     var recording = 0.0
                     let outcome = execute(run, plan, recording: &recording)
                     collector.record(
                         key: run.key, outcome, recordingSeconds: recording,
                         runSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+                    state.endClaim(ran: true)
                 }
             }
             thread.stackSize = 8 << 20
@@ -152,5 +170,76 @@ final class SummaryCollector: @unchecked Sendable {
             value.failed += 1
             value.failures.append((key, "\(error)"))
         }
+    }
+}
+
+/// The plan the workers share while it grows stage by stage: the runs by key, how many workers are
+/// claiming or running, and whether the plan was resolved since the last run finished.
+final class SharedPlan: @unchecked Sendable {
+    enum Idle {
+        /// The plan has new runs (or another worker's run finished): claim again.
+        case grew
+        /// Nothing left to claim and nothing running that could add to the plan.
+        case finished
+        case failed(Error)
+    }
+
+    private let condition = NSCondition()
+    private var plans: [String: PlannedRun]
+    /// Workers between `beginClaim` and `endClaim`.
+    private var busy = 0
+    /// Finished runs, and the count at the last `replan`.
+    private var finished = 0, resolvedAt = 0
+    /// Incremented whenever the plan gains runs.
+    private var generation = 0
+
+    init(_ plans: [String: PlannedRun]) { self.plans = plans }
+
+    /// Marks this worker busy and returns the keys to claim from.
+    func beginClaim() -> (Set<String>, [String: PlannedRun]) {
+        condition.lock()
+        defer { condition.unlock() }
+        busy += 1
+        return (Set(plans.keys), plans)
+    }
+
+    func endClaim(ran: Bool) {
+        condition.lock()
+        busy -= 1
+        if ran { finished += 1 }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Called by a worker that found nothing to claim (after its `beginClaim`).
+    func idle(replan: (() throws -> [String: PlannedRun])?, cancellation: Cancellation) -> Idle {
+        condition.lock()
+        defer { condition.unlock() }
+        busy -= 1
+        guard let replan else { return .finished }
+        while !cancellation.isCancelled {
+            if resolvedAt != finished {
+                resolvedAt = finished
+                do {
+                    let next = try replan()
+                    let grew = next.keys.contains { plans[$0] == nil }
+                    plans = next
+                    if grew {
+                        generation += 1
+                        condition.broadcast()
+                        return .grew
+                    }
+                } catch {
+                    return .failed(error)
+                }
+                continue
+            }
+            guard busy > 0 else { return .finished }
+            // Another worker is claiming or running: its run may finish a stage.
+            let seen = (finished, generation)
+            condition.wait(until: Date().addingTimeInterval(1))
+            if (finished, generation) != seen { return .grew }
+        }
+        return .finished
     }
 }

@@ -3,11 +3,18 @@ import Experiments
 import Foundation
 import NeuralNetworks
 import ResultStore
+import Runner
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "List the runs of the given specs at a scale: which are done, and the estimated time.")
+        abstract: "List the runs of the given specs at a scale: which are done, and the estimated time.",
+        discussion: """
+            A spec with a tuning protocol is planned in stages: the tuning runs (every grid point on the tuning
+            seeds), the grid extensions and the confirm runs that the recorded results (--db) have decided so far,
+            and an estimate of the confirm stage still to come. The totals compare the staged cost with running
+            every setting on every seed.
+            """)
 
     @Argument(help: "Experiment spec files (YAML).")
     var specs: [String]
@@ -15,7 +22,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Scale profile.")
     var scale: String = "quick"
 
-    @Option(help: "A results database, to show which runs are already recorded.")
+    @Option(help: "A results database, to show which runs are already recorded (read only).")
     var db: String?
 
     @Flag(help: "Only the totals.")
@@ -24,46 +31,123 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var data: DataDirectoryOption
 
     func run() throws {
-        let planned = try SpecLoading.plan(try SpecLoading.load(specs), scale: scale, catalog: data.catalog)
-        var status: [String: String] = [:]
+        let loaded = try SpecLoading.load(specs)
+        var store: ResultStore?
         if let db {
             guard FileManager.default.fileExists(atPath: db) else {
                 throw CommandFailure("--db \(db): no such database")
             }
-            let store: ResultStore
             do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
-            for record in try store.runs(keys: planned.flatMap { $0.1.map(\.key) }) {
+        }
+        let planner = StagedPlanner(
+            entries: try SpecLoading.fingerprinted(loaded, catalog: data.catalog), scale: scale,
+            blasKernels: BLASKernel.identity, store: store, registersRuns: false)
+        let planned: [(ExperimentSpec, StagedPlan)]
+        do { planned = try planner.resolve() } catch let failure as RunPlan.Failure {
+            throw CommandFailure(failure.description)
+        }
+        var status: [String: String] = [:]
+        if let store {
+            for record in try store.runs(keys: planned.flatMap { $0.1.runs.map(\.key) }) {
                 status[record.key] = "\(record.status.rawValue) \(record.epochsCompleted)/\(record.epochsPlanned)"
             }
         }
-        var totalRuns = 0, totalSeconds = 0.0, remainingSeconds = 0.0
-        if !summary {
-            print("run_key\texperiment\toptimizer\thyperparameters\tseed\tepochs\tstatus\testimated_seconds")
+        func isDone(_ run: PlannedRun) -> Bool {
+            let state = status[run.key] ?? ""
+            return state.hasPrefix("completed") || state.hasPrefix("diverged")
         }
-        for (spec, runs) in planned {
-            var seconds = 0.0
-            var sfoBytes = 0.0
-            for run in runs {
-                sfoBytes = max(sfoBytes, SpecLoading.sfoMemoryBytes(run) ?? 0)
-                let estimate = SpecLoading.estimatedSeconds(run)
-                seconds += estimate
-                let state = status[run.key] ?? "pending"
-                if !state.hasPrefix("completed") && !state.hasPrefix("diverged") { remainingSeconds += estimate }
-                if !summary {
+        var total = StageCost()
+        if !summary {
+            print("run_key\texperiment\toptimizer\thyperparameters\tseed\tstage\tepochs\tstatus\testimated_seconds")
+        }
+        for (spec, plan) in planned {
+            let cost = StageCost(plan, isDone: isDone)
+            if !summary {
+                for run in plan.runs {
                     print(
-                        "\(run.key.prefix(16))\t\(spec.name)\t\(run.label)\t\(RunPlan.compactJSON(run.setting))\t\(run.seed)\t\(run.training.epochs)\t\(state)\t\(Int(estimate))"
-                    )
+                        [
+                            String(run.key.prefix(16)), spec.name, run.label, RunPlan.compactJSON(run.setting),
+                            String(run.seed), run.stage.rawValue, String(run.training.epochs),
+                            status[run.key] ?? "pending", String(Int(SpecLoading.estimatedSeconds(run))),
+                        ].joined(separator: "\t"))
                 }
             }
-            totalRuns += runs.count
-            totalSeconds += seconds
+            let sfoBytes = plan.runs.compactMap(SpecLoading.sfoMemoryBytes).max() ?? 0
             print(
-                "# \(spec.name): \(runs.count) runs, about \(String(format: "%.2f", seconds / 3600)) core-hours"
+                "# \(spec.name): \(cost.describe(plan.tuning))"
                     + (sfoBytes > 0 ? "; SFO runs need up to \(Int(sfoBytes / 1_048_576)) MiB each" : ""))
+            total.add(cost)
         }
         print("# OpenBLAS kernel set: \(BLASKernel.inUse) (\(BLASKernel.origin)); BLAS-using runs are keyed to it")
         print(
-            "# total at scale \(scale): \(totalRuns) runs, about \(String(format: "%.2f", totalSeconds / 3600)) core-hours"
-                + (db == nil ? "" : ", \(String(format: "%.2f", remainingSeconds / 3600)) remaining"))
+            "# total at scale \(scale): \(total.runs + total.expectedRuns) runs, about \(hours(total.seconds + total.expectedSeconds)) core-hours"
+                + (db == nil ? "" : ", \(hours(total.remainingSeconds + total.expectedSeconds)) remaining")
+                + (total.expectedRuns > 0 ? " (\(total.expectedRuns) of them stages still to be decided)" : "")
+                + "; every setting on every seed: \(total.fullRuns) runs, \(hours(total.fullSeconds)) core-hours")
+    }
+}
+
+func hours(_ seconds: Double) -> String { String(format: "%.2f", seconds / 3600) }
+
+/// A staged plan's cost: the runs known, the confirm runs still to be decided (estimated from the
+/// optimizer's mean setting), and the full grid on every seed for comparison.
+struct StageCost {
+    var runs = 0, expectedRuns = 0, fullRuns = 0
+    var seconds = 0.0, remainingSeconds = 0.0, expectedSeconds = 0.0, fullSeconds = 0.0
+    var tuningRuns = 0, extensionRuns = 0, confirmRuns = 0
+    var tuningSeconds = 0.0, extensionSeconds = 0.0, confirmSeconds = 0.0
+
+    init() {}
+
+    init(_ plan: StagedPlan, isDone: (PlannedRun) -> Bool) {
+        let seeds = plan.tuning.seeds.count + plan.tuning.newConfirmSeeds.count
+        for o in plan.optimizers {
+            for run in o.runs {
+                let estimate = SpecLoading.estimatedSeconds(run)
+                runs += 1
+                seconds += estimate
+                if !isDone(run) { remainingSeconds += estimate }
+                switch run.stage {
+                case .grid: (tuningRuns, tuningSeconds) = (tuningRuns + 1, tuningSeconds + estimate)
+                case .extension: (extensionRuns, extensionSeconds) = (extensionRuns + 1, extensionSeconds + estimate)
+                case .confirm: (confirmRuns, confirmSeconds) = (confirmRuns + 1, confirmSeconds + estimate)
+                }
+            }
+            // One run per seed of a setting costs the mean of the optimizer's tuning runs.
+            let tuning = o.points.flatMap(\.runs)
+            let perRun = tuning.map(SpecLoading.estimatedSeconds).reduce(0, +) / Double(max(tuning.count, 1))
+            if o.selected == nil && o.phase == .tuning {
+                expectedRuns += plan.tuning.newConfirmSeeds.count
+                expectedSeconds += perRun * Double(plan.tuning.newConfirmSeeds.count)
+            }
+            fullRuns += o.points.count * seeds
+            fullSeconds += perRun * Double(o.points.count * seeds)
+        }
+    }
+
+    mutating func add(_ other: StageCost) {
+        runs += other.runs
+        expectedRuns += other.expectedRuns
+        fullRuns += other.fullRuns
+        seconds += other.seconds
+        remainingSeconds += other.remainingSeconds
+        expectedSeconds += other.expectedSeconds
+        fullSeconds += other.fullSeconds
+    }
+
+    func describe(_ tuning: ResolvedTuning) -> String {
+        var text = "\(runs + expectedRuns) runs, about \(hours(seconds + expectedSeconds)) core-hours"
+        guard tuning.isStaged || extensionRuns > 0 else { return text }
+        text +=
+            "; tuning on seeds \(tuning.seeds.map(String.init).joined(separator: ",")): \(tuningRuns) runs, \(hours(tuningSeconds)) h"
+        if extensionRuns > 0 { text += "; grid extensions: \(extensionRuns) runs, \(hours(extensionSeconds)) h" }
+        if tuning.isStaged {
+            text +=
+                "; confirm on seeds \(tuning.confirmSeeds.map(String.init).joined(separator: ",")): "
+                + "\(confirmRuns + expectedRuns) runs, \(hours(confirmSeconds + expectedSeconds)) h"
+                + (expectedRuns > 0 ? " (\(expectedRuns) once tuning selects)" : "")
+            text += "; every setting on every seed: \(fullRuns) runs, \(hours(fullSeconds)) h"
+        }
+        return text
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Experiments
 import Foundation
+import NeuralNetworks
 import ResultStore
 import Runner
 
@@ -10,6 +11,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the experiments of the given specs at a scale, recording every curve in the database.",
         discussion: """
+            A spec with a tuning protocol runs in stages (tuning, grid extensions, confirm), each as soon as the results
+            it depends on are in; an invocation goes through every stage and a later one resumes where it stopped.
             Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their
             last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve);
             two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
@@ -37,17 +40,22 @@ struct RunCommand: ParsableCommand {
         guard jobs >= 1 else { throw CommandFailure("--jobs: expected a positive number of workers, got \(jobs)") }
         let loaded = try SpecLoading.load(specs)
         let catalog = data.catalog
-        let planned = try SpecLoading.plan(loaded, scale: scale, catalog: catalog)
         let store: ResultStore
         do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
-        var plans: [String: PlannedRun] = [:]
-        for (spec, runs) in planned {
+        let planner = StagedPlanner(
+            entries: try SpecLoading.fingerprinted(loaded, catalog: catalog), scale: scale,
+            blasKernels: BLASKernel.identity, store: store)
+        for spec in loaded {
             try store.registerExperiment(
                 name: spec.name, title: spec.title, specPath: spec.sourcePath, specText: spec.sourceText)
-            try store.ensureRuns(runs.map(SpecLoading.newRun))
-            for run in runs { plans[run.key] = run }
         }
-        if force { try store.reset(keys: Array(plans.keys)) }
+        var plans = try SpecLoading.plans(planner)
+        if force {
+            // Every stage is run again: forget what the finished runs decided, then re-plan.
+            try store.reset(keys: Array(plans.keys))
+            planner.forgetOutcomes()
+            plans = try SpecLoading.plans(planner)
+        }
         let records = try store.runs(keys: Array(plans.keys))
         for record in records where record.status == .failed {
             print(
@@ -56,8 +64,11 @@ struct RunCommand: ParsableCommand {
         }
         try store.retryFailed(keys: records.filter { $0.status == .failed }.map(\.key))
         let done = records.filter { $0.status == .completed || $0.status == .diverged }.count
+        let stagesLeft = try planner.resolve().filter { !$0.1.isDecided }.map { $0.0.name }
         print(
             "\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with \(jobs) worker\(jobs == 1 ? "" : "s")"
+                + (stagesLeft.isEmpty
+                    ? "" : "; later stages of \(stagesLeft.joined(separator: ", ")) follow from their results")
         )
         let cancellation = Cancellation()
         let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
@@ -71,7 +82,12 @@ struct RunCommand: ParsableCommand {
         let executor = RunExecutor(
             store: store, provider: DataProvider(catalog: catalog), jobs: jobs, cancellation: cancellation,
             progress: progress)
-        let summary = executor.execute(plans)
+        let known = ProtectedCount(plans.count)
+        let summary = executor.execute(plans) {
+            let next = try SpecLoading.plans(planner)
+            progress.planned(more: known.update(next.count))
+            return next
+        }
         progress.stop()
         signals.forEach { $0.cancel() }
         store.checkpointIfLastWriter()
@@ -93,5 +109,22 @@ struct RunCommand: ParsableCommand {
             throw CommandFailure(
                 summary.failures.map { "run \($0.key.prefix(12)): \($0.message)" }.joined(separator: "\n"))
         }
+    }
+}
+
+/// A count shared with the executor's re-planning: `update` stores a new value and returns the
+/// increase.
+final class ProtectedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int
+
+    init(_ value: Int) { self.value = value }
+
+    func update(_ next: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let increase = next - value
+        value = max(value, next)
+        return max(0, increase)
     }
 }

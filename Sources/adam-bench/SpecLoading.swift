@@ -23,60 +23,32 @@ enum SpecLoading {
         return specs
     }
 
-    /// Every run of `specs` at `scale`, keyed to the datasets' declared fingerprints and to the
-    /// OpenBLAS kernel set this process runs (`BLASKernel.identity`).
-    static func plan(
-        _ specs: [ExperimentSpec], scale: String, catalog: DatasetCatalog
-    ) throws -> [(ExperimentSpec, [PlannedRun])] {
+    /// Each spec with its dataset's declared fingerprint, which its run keys name.
+    static func fingerprinted(
+        _ specs: [ExperimentSpec], catalog: DatasetCatalog
+    ) throws -> [StagedPlanner.Entry] {
         try specs.map { spec in
             guard let fingerprint = catalog.declaredFingerprint(spec.data.dataset) else {
                 throw CommandFailure(
                     "\(spec.sourcePath): dataset \(spec.data.dataset.rawValue) has no known checksums in \(catalog.root.path); run `make data`"
                 )
             }
-            do {
-                return (
-                    spec,
-                    try RunPlan.runs(
-                        spec, scale: scale, datasetFingerprint: fingerprint,
-                        blasKernels: BLASKernel.identity)
-                )
-            } catch let failure as RunPlan.Failure { throw CommandFailure(failure.description) }
+            return StagedPlanner.Entry(spec: spec, datasetFingerprint: fingerprint)
         }
     }
 
-    /// Examples per split, for cost estimates without loading the data.
-    static func splitSizes(_ data: DataSpec) -> (train: Int, test: Int) {
-        switch data.dataset {
-        case .mnist, .fashionMNIST: return (60_000, 10_000)
-        case .cifar10, .cifar10JPEG: return (50_000, 10_000)
-        case .imdb: return (25_000, 25_000)
+    /// The planner's current plan by key, its errors as one message.
+    static func plans(_ planner: StagedPlanner) throws -> [String: PlannedRun] {
+        do { return try planner.plans() } catch let failure as RunPlan.Failure {
+            throw CommandFailure(failure.description)
         }
-    }
-
-    static func newRun(_ run: PlannedRun) -> NewRun {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func json<T: Encodable>(_ value: T) -> String {
-            String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
-        }
-        let sizes = splitSizes(run.data)
-        return NewRun(
-            key: run.key, experiment: run.experiment, scale: run.scale, label: run.label,
-            optimizer: run.configuration.kind.rawValue,
-            settingJSON: RunPlan.compactJSON(run.setting),
-            conventionsJSON: RunPlan.compactJSON(run.configuration.values),
-            modelJSON: json(run.model), dataJSON: json(run.data), trainingJSON: json(run.training),
-            dataset: run.data.dataset.rawValue,
-            datasetSHA256: run.datasetFingerprint, seed: run.seed, epochsPlanned: run.training.epochs,
-            estimatedFLOPs: run.estimatedFLOPs(trainExamples: sizes.train, testExamples: sizes.test))
     }
 
     /// Rough single-core seconds for a run: its estimated FLOPs over an effective rate per model,
     /// calibrated on the quick and fig1 paper runs of results/adambench.sqlite (2 workers, AMD EPYC,
     /// wall time per run including data loading and evaluation).
     static func estimatedSeconds(_ run: PlannedRun) -> Double {
-        let sizes = splitSizes(run.data)
+        let sizes = run.data.splitSizes
         var rate: Double
         switch run.model.kind {
         // Under OpenBLAS's Haswell kernels (BLASKernel), from the session-4 re-runs (estimated FLOPs
@@ -124,7 +96,7 @@ enum SpecLoading {
         let evaluations = min(
             c.number("max-eval") == 0 ? iterations * 5 / 4 : c.number("max-eval"),
             c.word("line-search") == "strong-wolfe" ? 3 * iterations : iterations)
-        let sizes = splitSizes(run.data)
+        let sizes = run.data.splitSizes
         let examples = Double(min(run.training.trainingSubset ?? sizes.train, sizes.train))
         let steps =
             Double(run.training.epochs)
@@ -149,7 +121,7 @@ enum SpecLoading {
     /// approximated from the model spec), or nil.
     static func sfoMemoryBytes(_ run: PlannedRun) -> Double? {
         guard sfoShape(run) != nil else { return nil }
-        let sizes = splitSizes(run.data)
+        let sizes = run.data.splitSizes
         return Double(
             run.configuration.sfoEstimatedBytes(
                 parameters: Int(run.model.approximateParameterCount(dataset: run.data.dataset)),
@@ -160,7 +132,7 @@ enum SpecLoading {
     /// SFO's subfunction count N, parameter count M and subspace capacity K_max for a planned run.
     static func sfoShape(_ run: PlannedRun) -> (n: Int, m: Int, kMax: Int)? {
         guard run.configuration.kind == .sfo else { return nil }
-        let sizes = splitSizes(run.data)
+        let sizes = run.data.splitSizes
         let examples = min(run.training.trainingSubset ?? sizes.train, sizes.train)
         let n = run.configuration.sfoSubfunctionCount(examples: examples, batchSize: run.training.batchSize)
         let m = Int(run.model.approximateParameterCount(dataset: run.data.dataset))

@@ -38,9 +38,9 @@ import FoundationXML
         let (a, b) = try fixtures()
         let c = try compare(a, b)
         #expect(!c.regression)
-        #expect(c.runs.count == 15 && c.runs.allSatisfy { $0.change == .identical && !$0.numericsChanged })
+        #expect(c.runs.count == 18 && c.runs.allSatisfy { $0.change == .identical && !$0.numericsChanged })
         #expect(c.experiments.flatMap(\.claims).allSatisfy { !$0.changed })
-        #expect(c.summary == "OK: 15 runs (15 identical)")
+        #expect(c.summary == "OK: 18 runs (18 identical)")
     }
 
     @Test func aMovedValueIsReportedWithItsRunMetricAndEpoch() throws {
@@ -145,7 +145,7 @@ import FoundationXML
         parser.delegate = names
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
         #expect(names.cases.contains("run group Fast {\"lr\":0.001}") && names.cases.contains("claim twin-similar"))
-        #expect(names.cases.count == 5 + 5)  // five run groups, five claims
+        #expect(names.cases.count == 6 + 5)  // six run groups, five claims
     }
 
     /// A recorded provenance that does not decode is an error naming the run, not "not recorded".

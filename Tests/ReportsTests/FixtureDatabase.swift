@@ -4,19 +4,22 @@ import ResultStore
 
 /// A small results database written through the store's API: three optimizers over three seeds with
 /// synthetic but fully specified curves, one diverged setting, and an exact copy of one optimizer
-/// ("Twin"), so that every table, plot and verdict kind is exercised.
+/// ("Twin"), and an optimizer whose only setting diverged on one seed after two epochs ("Shaky": never
+/// selected, still drawn), so that every table, plot and verdict kind is exercised.
 enum FixtureDatabase {
     static let spec = """
         name: fixture
         title: Fixture experiment
-        paper: {section: "0", figure: "none"}
+        paper: {section: "0", figure: "none", values: {Fast: [[4, 0.15]], Slow: [[4, 0.9]]}}
         data: {dataset: mnist}
         model: {name: logistic-regression}
         training: {epochs: 4, batch-size: 10, seeds: [1, 2, 3]}
+        tuning: {max-extensions: 0}
         optimizers:
           - {name: adam, label: Fast, hyperparameters: {lr: [0.001, 0.01]}}
           - {name: sgd, label: Slow, hyperparameters: {lr: 0.1}}
           - {name: adam, label: Twin, hyperparameters: {lr: [0.001, 0.01]}}
+          - {name: sgd, label: Shaky, hyperparameters: {lr: 0.05}}
         claims:
           - {id: fast-better, statement: "Fast beats Slow", relation: better, subject: Fast, versus: [Slow]}
           - {id: slow-better, statement: "Slow beats Fast", relation: better, subject: Slow, versus: [Fast]}
@@ -42,17 +45,17 @@ enum FixtureDatabase {
         for seed: UInt64 in [1, 2, 3] {
             for (label, lr, base, decay) in [
                 ("Fast", "0.001", 2.3, 0.5), ("Fast", "0.01", 2.3, 0.6), ("Slow", "0.1", 2.3, 0.8),
-                ("Twin", "0.001", 2.3, 0.5), ("Twin", "0.01", 2.3, 0.6),
+                ("Twin", "0.001", 2.3, 0.5), ("Twin", "0.01", 2.3, 0.6), ("Shaky", "0.05", 2.3, 0.7),
             ] {
                 let key = planned.first {
                     $0.label == label && $0.seed == seed && $0.configuration.learningRate == Double(lr)!
                 }!.key
-                let diverges = label == "Fast" && lr == "0.01" && seed == 2
+                let diverges = (label == "Fast" && lr == "0.01" && seed == 2) || (label == "Shaky" && seed == 3)
                 runs.append(
                     (
                         NewRun(
                             key: key, experiment: "fixture", scale: "paper", label: label,
-                            optimizer: label == "Slow" ? "sgd" : "adam",
+                            optimizer: label == "Slow" || label == "Shaky" ? "sgd" : "adam",
                             settingJSON: "{\"lr\":\(lr)}", conventionsJSON: "{}", modelJSON: "{}", dataJSON: "{}",
                             trainingJSON: "{}",
                             dataset: "mnist", datasetSHA256: "fixture-data", seed: seed, epochsPlanned: 4,
@@ -75,6 +78,17 @@ enum FixtureDatabase {
         let records = try store.runs()
         for (new, curve, diverges) in runs {
             let id = records.first { $0.key == new.key }!.id
+            if diverges && new.label == "Shaky" {
+                // Two epochs, then the loss explodes in the third.
+                try store.insertMetrics(
+                    [2.3, 1.6, 1.4, 40].enumerated().map { e, loss in
+                        MetricPoint(
+                            name: MetricPoint.trainLoss, step: e * 10, epoch: Double(e), value: loss,
+                            wallSeconds: Double(e))
+                    }, runID: id)
+                try store.finish(runID: id, status: .diverged, divergedStep: 25, lastFiniteLoss: 40)
+                continue
+            }
             if diverges {
                 try store.insertMetrics(
                     [

@@ -58,6 +58,17 @@ import Testing
         // The diverged setting is marked and never chosen.
         #expect(report.analysis.best["Fast"]?.settingJSON == "{\"lr\":0.001}")
         #expect(report.analysis.settings["Fast"]?.first { $0.settingJSON == "{\"lr\":0.01}" }?.diverged == 1)
+        // Every setting is scored on the tuning seeds; the budget counts what tuning cost.
+        #expect(report.analysis.budgets["Fast"] == .init(settingsTried: 2, runs: 6, trainSeconds: 20, isFinal: true))
+        #expect(
+            report.analysis.edges["Fast"]?.map(\.description) == [
+                "lower edge of lr, 0 extensions tried (extension limit reached)"
+            ])
+        // An optimizer whose only setting diverged on a seed has no selection but is still drawn.
+        #expect(report.analysis.best["Shaky"] == nil)
+        let svg = try #require(report.plots.first { $0.name == "training_loss" }?.plot.svg)
+        #expect(svg.contains(">Shaky<") && svg.contains("1 of 3 seeds diverged") && svg.contains("not selectable"))
+        #expect(svg.contains("paper (read off)") && svg.contains("seed diverged"))
     }
 
     @Test func csvIsRFC4180() {
@@ -74,8 +85,8 @@ import Testing
         try store.reset(keys: [slow.key])
         let files = try ReportWriter(formats: [.md]).render(
             try ExperimentResults.load(from: store).map(ExperimentReport.init), store: store)
-        #expect(files["REPORT.md"]?.contains("14/15 (incomplete)") == true)
-        #expect(files["fixture/paper/REPORT.md"]?.contains("**Incomplete:** 14 of 15 runs have finished") == true)
+        #expect(files["REPORT.md"]?.contains("17/18 (incomplete)") == true)
+        #expect(files["fixture/paper/REPORT.md"]?.contains("**Incomplete:** 17 of 18 runs have finished") == true)
         #expect(
             files["fixture/paper/REPORT.md"]?.contains("1 superseded run (recorded under an earlier version") == true)
     }

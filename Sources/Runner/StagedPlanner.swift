@@ -1,0 +1,97 @@
+import Experiments
+import Foundation
+import ResultStore
+
+/// The staged plans of one `run` invocation, resolved against the store as runs finish: reads each
+/// finished run's outcome (status and selection score) once, registers the runs each new stage
+/// adds, and hands the executor the whole plan (`RunExecutor.execute(_:replan:)`).
+public final class StagedPlanner: @unchecked Sendable {
+    /// A spec with the dataset fingerprint its runs are keyed to.
+    public struct Entry: Sendable {
+        public let spec: ExperimentSpec
+        public let datasetFingerprint: String
+
+        public init(spec: ExperimentSpec, datasetFingerprint: String) {
+            self.spec = spec
+            self.datasetFingerprint = datasetFingerprint
+        }
+    }
+
+    let entries: [Entry]
+    let scale: String
+    let blasKernels: String
+    /// Where outcomes are read and new runs registered; nil: nothing has run yet.
+    let store: ResultStore?
+    private let lock = NSLock()
+    /// Outcomes of finished runs (they never change), by key.
+    private var outcomes: [String: StageOutcome] = [:]
+    private var registered: Set<String> = []
+
+    /// Whether `resolve()` registers new runs in the store (false: a read-only look, `plan`).
+    let registersRuns: Bool
+
+    public init(
+        entries: [Entry], scale: String, blasKernels: String, store: ResultStore?, registersRuns: Bool = true
+    ) {
+        self.entries = entries
+        self.scale = scale
+        self.blasKernels = blasKernels
+        self.store = store
+        self.registersRuns = registersRuns
+    }
+
+    /// Forgets the outcomes read so far (after `--force` reset the runs).
+    public func forgetOutcomes() {
+        lock.lock()
+        outcomes = [:]
+        lock.unlock()
+    }
+
+    /// Every spec's plan as the finished runs decide it, its new runs registered in the store.
+    public func resolve() throws -> [(ExperimentSpec, StagedPlan)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try entries.map { entry in
+            var failure: Error?
+            let plan = try StagedPlan.resolve(
+                entry.spec, scale: scale, datasetFingerprint: entry.datasetFingerprint, blasKernels: blasKernels
+            ) { key in
+                do { return try outcome(key, rule: entry.spec.selection) } catch {
+                    failure = failure ?? error
+                    return nil
+                }
+            }
+            if let failure { throw failure }
+            let new = plan.runs.filter { !registered.contains($0.key) }
+            if registersRuns, let store, !new.isEmpty {
+                try store.ensureRuns(new.map { try $0.newRun() })
+                registered.formUnion(new.map(\.key))
+            }
+            return (entry.spec, plan)
+        }
+    }
+
+    /// The runs of `resolve()` by key.
+    public func plans() throws -> [String: PlannedRun] {
+        var plans: [String: PlannedRun] = [:]
+        for (_, plan) in try resolve() {
+            for run in plan.runs { plans[run.key] = run }
+        }
+        return plans
+    }
+
+    private func outcome(_ key: String, rule: SelectionRule) throws -> StageOutcome? {
+        if let known = outcomes[key] { return known }
+        guard let store, let record = try store.runs(keys: [key]).first else { return nil }
+        let outcome: StageOutcome
+        switch record.status {
+        case .completed:
+            let points = try store.metrics(runID: record.id, name: rule.metric)
+            outcome = .completed(score: rule.score(MetricPoint.epochCurves(points)[rule.metric] ?? []))
+        case .diverged: outcome = .diverged
+        default: return nil
+        }
+        outcomes[key] = outcome
+        return outcome
+    }
+}

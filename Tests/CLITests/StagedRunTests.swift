@@ -1,0 +1,101 @@
+import Foundation
+import ResultStore
+import Testing
+
+/// `adam-bench run` through the stages of a tuning protocol, in one invocation and across a kill.
+@Suite(.serialized) struct StagedRunTests {
+    /// Adam's grid [0.003, 0.01] selects its top on MNIST logistic regression in 2 epochs, so the
+    /// plan extends it once (max-extensions 1) before the confirm stage runs the selection on seed 2.
+    static func writeSpec(_ dir: URL) throws -> String {
+        let path = dir.appendingPathComponent("staged.yaml").path
+        try """
+        name: staged
+        data: {dataset: mnist}
+        model: {name: logistic-regression}
+        training: {epochs: 2, batch-size: 32, seeds: [1, 2], log-every: 8, training-subset: 2048, test-subset: 256}
+        optimizers:
+          - {name: adam, label: Adam, hyperparameters: {lr: [0.003, 0.01]}}
+          - {name: nesterov, label: SGD-Nesterov, hyperparameters: {lr: [0.03, 0.1, 0.3], momentum: 0.9}}
+        tuning: {seeds: [1], confirm-seeds: [1, 2], max-extensions: 1}
+        claims:
+          - {id: c, statement: "Adam is not worse", relation: not-worse, subject: Adam, versus: [SGD-Nesterov]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func run(_ arguments: [String]) throws -> CommandLineRun {
+        try AdamBenchExecutable.run(["run"] + arguments + ["--data-dir", RunnerTests.dataFolder])
+    }
+
+    /// Run key -> "setting seed status hash" of every run in `db`.
+    func runs(_ db: String) throws -> [String: String] {
+        let store = try ResultStore(path: db)
+        var result: [String: String] = [:]
+        for record in try store.runs() {
+            result[record.key] =
+                "\(record.settingJSON) \(record.seed) \(record.status.rawValue) \(try store.curveHash(runID: record.id))"
+        }
+        return result
+    }
+
+    @Test func oneInvocationGoesThroughEveryStage() throws {
+        let dir = try temporaryDirectory()
+        let spec = try Self.writeSpec(dir)
+        let db = dir.appendingPathComponent("a.sqlite").path
+        let plan = try AdamBenchExecutable.run(
+            ["plan", spec, "--scale", "paper", "--summary", "--data-dir", RunnerTests.dataFolder])
+        #expect(plan.stdout.contains("tuning on seeds 1: 5 runs") && plan.stdout.contains("(2 once tuning selects)"))
+        let out = try run([spec, "--db", db, "--scale", "paper", "--jobs", "2"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let recorded = try runs(db)
+        let adam = recorded.values.filter { $0.contains("\"lr\":0.0") && !$0.contains("momentum") }
+        // Grid (2) + one extension (0.03) on seed 1, then the selection on seed 2.
+        #expect(adam.count == 4, "\(recorded.values.sorted())")
+        #expect(adam.contains { $0.hasPrefix("{\"lr\":0.03}") })
+        #expect(recorded.values.allSatisfy { $0.contains(" completed ") })
+        let confirm = recorded.values.filter { $0.contains(" 2 completed") }
+        #expect(confirm.count == 2, "one confirm run per optimizer")
+
+        let report = dir.appendingPathComponent("report").path
+        let rendered = try AdamBenchExecutable.run(["report", "--db", db, "--out", report])
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let text = try String(contentsOfFile: "\(report)/staged/paper/REPORT.md", encoding: .utf8)
+        #expect(
+            text.contains(
+                "averaged over the tuning seed (1); the selected setting then runs on the confirm seeds (1, 2)"))
+        #expect(text.contains("| 1 | 1,2 |"), "selected on seed 1, judged on seeds 1 and 2")
+        #expect(text.contains("selected on seed 1, judged on seeds 1, 2"))
+        #expect(text.contains("upper edge of lr, 1 extension tried (extension limit reached)"))
+    }
+
+    @Test func aKillBetweenStagesResumesToTheSamePlanAndCurves() throws {
+        let dir = try temporaryDirectory()
+        let spec = try Self.writeSpec(dir)
+        let reference = dir.appendingPathComponent("reference.sqlite").path
+        #expect(try run([spec, "--db", reference, "--scale", "paper", "--jobs", "1"]).status == 0)
+
+        let killed = dir.appendingPathComponent("killed.sqlite").path
+        let process = Process()
+        process.executableURL = AdamBenchExecutable.url
+        process.arguments = [
+            "run", spec, "--db", killed, "--scale", "paper", "--jobs", "1", "--data-dir", RunnerTests.dataFolder,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Kill -9 once three tuning runs finished: stages partly decided, later ones not yet.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline,
+            ((try? ResultStore(path: killed).runs().filter { $0.status == .completed }.count) ?? 0) < 3
+        {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let partial = try runs(killed)
+        #expect(partial.count < (try runs(reference)).count, "killed before the last stage was planned")
+
+        let resumed = try run([spec, "--db", killed, "--scale", "paper", "--jobs", "2"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try runs(killed) == runs(reference))
+    }
+}
