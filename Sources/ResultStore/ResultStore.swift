@@ -192,8 +192,11 @@ public final class ResultStore: Sendable {
 
     /// Atomically claims the most expensive runnable run among `keys`: pending, or running under an
     /// owner that `isStale` says is gone (a killed process). Returns nil when none is left.
+    /// `admit(key, epochsCompleted)`, when given, must accept a run for it to be claimed (e.g. a run
+    /// whose estimated remaining time fits before a deadline).
     public func claimNext(
-        keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool
+        keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool,
+        admit: ((String, Int) -> Bool)? = nil
     ) throws -> RunRecord? {
         try pool.writeWithoutTransaction { db in
             var claimed: RunRecord?
@@ -201,12 +204,13 @@ public final class ResultStore: Sendable {
                 let candidates = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT id, run_key, status, owner, heartbeat_at FROM runs
+                        SELECT id, run_key, status, owner, heartbeat_at, epochs_completed FROM runs
                         WHERE status IN ('pending', 'running') ORDER BY estimated_flops DESC, id
                         """)
                 for row in candidates {
                     let key: String = row["run_key"]
                     guard keys.contains(key) else { continue }
+                    if let admit, !admit(key, row["epochs_completed"]) { continue }
                     let status: String = row["status"]
                     if status == "running" && !isStale(row["owner"], row["heartbeat_at"]) { continue }
                     let id: Int64 = row["id"]

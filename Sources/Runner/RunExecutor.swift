@@ -56,8 +56,12 @@ public final class RunExecutor: @unchecked Sendable {
     /// finds nothing to claim asks `replan` for the plan as the finished runs now decide it — once
     /// per finished run, one worker at a time — and waits while other workers' runs may still add
     /// to it. `replan` returns the whole plan (new runs already registered in the store).
+    ///
+    /// With `admit`, a worker claims only runs it accepts (`admit(run, epochsCompleted)`): the
+    /// time limit's "starts only runs whose estimated remaining time fits".
     public func execute(
-        _ plans: [String: PlannedRun], replan: (@Sendable () throws -> [String: PlannedRun])? = nil
+        _ plans: [String: PlannedRun], replan: (@Sendable () throws -> [String: PlannedRun])? = nil,
+        admit: (@Sendable (PlannedRun, Int) -> Bool)? = nil
     ) -> Summary {
         BLASThreads.set(1)
         let state = SharedPlan(plans)
@@ -72,7 +76,9 @@ public final class RunExecutor: @unchecked Sendable {
                     let claimed: RunRecord?
                     do {
                         claimed = try store.claimNext(
-                            keys: keys, owner: owner, isStale: { Self.isStale(owner: $0, heartbeat: $1) })
+                            keys: keys, owner: owner, isStale: { Self.isStale(owner: $0, heartbeat: $1) },
+                            admit: admit.map { admit in { key, done in current[key].map { admit($0, done) } ?? false } }
+                        )
                     } catch {
                         state.endClaim(ran: false)
                         collector.record(key: "-", .failure(error))

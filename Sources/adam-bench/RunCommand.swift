@@ -16,8 +16,15 @@ struct RunCommand: ParsableCommand {
             Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their
             last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve);
             two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
-            Exit status: 0 when every run completed or diverged, 1 when a run failed, 130 when interrupted.
+            With --time-limit, only runs whose estimated remaining time fits in what is left of the limit start, and at
+            the limit the runs in progress stop as Ctrl-C stops them; what is left is printed.
+            Exit status: 0 when every run completed or diverged, 1 when a run failed, 130 when interrupted,
+            75 when the time limit left runs to do (incomplete, resumable: run the same command again; SLURM's
+            RequeueExit can requeue on it).
             """)
+
+    /// `run`'s exit status when a time limit left runs to do (sysexits' EX_TEMPFAIL).
+    static let incompleteExitCode: Int32 = 75
 
     @Argument(help: "Experiment spec files (YAML).")
     var specs: [String]
@@ -33,6 +40,12 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Run again even the runs already recorded.")
     var force = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Stop cleanly within this time (e.g. 5400, 90m, 2h, 1h30m, 1:30:00); exit 75 when runs remain.",
+            valueName: "duration"))
+    var timeLimit: TimeLimit?
 
     @OptionGroup var data: DataDirectoryOption
 
@@ -71,6 +84,18 @@ struct RunCommand: ParsableCommand {
                     ? "" : "; later stages of \(stagesLeft.joined(separator: ", ")) follow from their results")
         )
         let cancellation = Cancellation()
+        let deadline = timeLimit.map { Date().addingTimeInterval($0.seconds) }
+        let limitReached = Cancellation()
+        let timer = deadline.map { deadline -> DispatchSourceTimer in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + deadline.timeIntervalSinceNow)
+            timer.setEventHandler {
+                limitReached.cancel()
+                cancellation.cancel()
+            }
+            timer.resume()
+            return timer
+        }
         let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -83,11 +108,23 @@ struct RunCommand: ParsableCommand {
             store: store, provider: DataProvider(catalog: catalog), jobs: jobs, cancellation: cancellation,
             progress: progress)
         let known = ProtectedCount(plans.count)
-        let summary = executor.execute(plans) {
-            let next = try SpecLoading.plans(planner)
-            progress.planned(more: known.update(next.count))
-            return next
+        var admit: (@Sendable (PlannedRun, Int) -> Bool)?
+        if let deadline {
+            // Tests scale the estimates (ADAMBENCH_TEST_ESTIMATE_FACTOR) to start a run the limit then cuts.
+            let factor = ProcessInfo.processInfo.environment["ADAMBENCH_TEST_ESTIMATE_FACTOR"].flatMap(Double.init) ?? 1
+            admit = { run, epochsDone in
+                let left = 1 - Double(epochsDone) / Double(max(run.training.epochs, 1))
+                return Date().addingTimeInterval(SpecLoading.estimatedSeconds(run) * left * factor) <= deadline
+            }
         }
+        let summary = executor.execute(
+            plans,
+            replan: {
+                let next = try SpecLoading.plans(planner)
+                progress.planned(more: known.update(next.count))
+                return next
+            }, admit: admit)
+        timer?.cancel()
         progress.stop()
         signals.forEach { $0.cancel() }
         store.checkpointIfLastWriter()
@@ -101,9 +138,25 @@ struct RunCommand: ParsableCommand {
                     summary.runSeconds,
                     100 * summary.recordingSeconds / summary.runSeconds))
         }
-        if cancellation.isCancelled {
+        if cancellation.isCancelled && !limitReached.isCancelled {
             print("interrupted: runs in progress resume from their last epoch on the next `adam-bench run`")
             throw ExitCode(130)
+        }
+        if let timeLimit {
+            let final = try SpecLoading.plans(planner)
+            let finished = Set(
+                try store.runs(keys: Array(final.keys)).filter { $0.status == .completed || $0.status == .diverged }
+                    .map(\.key))
+            let left = final.values.filter { !finished.contains($0.key) }
+            let undecided = try planner.resolve().filter { !$0.1.isDecided }.count
+            if !left.isEmpty || undecided > 0 {
+                let hours = left.map(SpecLoading.estimatedSeconds).reduce(0, +) / 3600
+                print(
+                    "time limit \(Int(timeLimit.seconds)) s: \(left.count) runs left (about \(String(format: "%.2f", hours)) core-hours)"
+                        + (undecided > 0 ? ", and later stages of \(undecided) spec\(undecided == 1 ? "" : "s")" : "")
+                        + "; the same command resumes them")
+                if summary.failed == 0 { throw ExitCode(Self.incompleteExitCode) }
+            }
         }
         if summary.failed > 0 {
             throw CommandFailure(

@@ -99,3 +99,53 @@ import Testing
         #expect(try runs(killed) == runs(reference))
     }
 }
+
+/// `adam-bench run --time-limit`: only runs that fit start; at the limit the run in progress stops as
+/// Ctrl-C stops it; exit 75 means "incomplete, resumable"; the resumed curve is the uninterrupted one.
+@Suite(.serialized) struct TimeLimitTests {
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineRun {
+        try AdamBenchExecutable.run(
+            ["run"] + arguments + ["--data-dir", RunnerTests.dataFolder], environment: environment)
+    }
+
+    @Test func runsThatDoNotFitDoNotStart() throws {
+        let dir = try temporaryDirectory()
+        let spec = try StagedRunTests.writeSpec(dir)
+        let db = dir.appendingPathComponent("t.sqlite").path
+        // Every run is estimated at more than a second (a second of overhead each).
+        let out = try run([spec, "--db", db, "--scale", "paper", "--time-limit", "1s"])
+        #expect(out.status == 75, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("time limit 1 s: 5 runs left"))
+        #expect(try ResultStore(path: db).runs().allSatisfy { $0.status == .pending && $0.epochsCompleted == 0 })
+        let rest = try run([spec, "--db", db, "--scale", "paper", "--time-limit", "1h"])
+        #expect(rest.status == 0, "a generous limit finishes every stage: \(rest.stdout)\(rest.stderr)")
+        #expect(try ResultStore(path: db).runs().count == 8)
+    }
+
+    @Test func theLimitStopsARunCleanlyAndItResumesToTheSameCurve() throws {
+        let dir = try temporaryDirectory()
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "limit", model: "{name: mlp, hidden: [512, 512]}", epochs: 6, subset: 8192,
+            optimizers: "  - {name: adam}", seeds: "[1]")
+        let reference = dir.appendingPathComponent("reference.sqlite").path
+        #expect(try run([spec, "--db", reference, "--scale", "paper"]).status == 0)
+        let limited = dir.appendingPathComponent("limited.sqlite").path
+        // Estimates scaled down so that the run starts; it takes longer than the limit.
+        let out = try run(
+            [spec, "--db", limited, "--scale", "paper", "--jobs", "1", "--time-limit", "2"],
+            environment: ["ADAMBENCH_TEST_ESTIMATE_FACTOR": "0.001"])
+        #expect(out.status == 75, "\(out.stdout)\(out.stderr)")
+        let stopped = try #require(try ResultStore(path: limited).runs().first)
+        #expect(stopped.status == .pending && stopped.epochsCompleted < 6, "released at the limit, resumable")
+        #expect(try run([spec, "--db", limited, "--scale", "paper"]).status == 0)
+        let a = try ResultStore(path: reference), b = try ResultStore(path: limited)
+        #expect(
+            try a.curveHash(runID: try #require(try a.runs().first).id)
+                == b.curveHash(runID: try #require(try b.runs().first).id))
+    }
+
+    @Test func durationsParse() throws {
+        let bad = try run(["x.yaml", "--db", "/nonexistent/x.sqlite", "--time-limit", "ten minutes"])
+        #expect(bad.status != 0 && bad.stderr.contains("invalid for '--time-limit <duration>'"))
+    }
+}
