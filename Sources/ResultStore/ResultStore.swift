@@ -121,14 +121,8 @@ public final class ResultStore: Sendable {
     /// Records (or updates) an experiment's spec; returns its id.
     @discardableResult
     public func registerExperiment(name: String, title: String, specPath: String, specText: String) throws -> Int64 {
-        let sha = SHA256.hash(data: Data(specText.utf8)).map { String(format: "%02x", $0) }.joined()
-        return try pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO experiments (name, title, spec_path, spec_text, spec_sha256, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET title = excluded.title, spec_path = excluded.spec_path,
-                        spec_text = excluded.spec_text, spec_sha256 = excluded.spec_sha256, updated_at = excluded.updated_at
-                    """, arguments: [name, title, specPath, specText, sha, Self.timestamp()])
+        try pool.write { db in
+            try Self.registerExperiment(db, name: name, title: title, specPath: specPath, specText: specText)
             return try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])!
         }
     }

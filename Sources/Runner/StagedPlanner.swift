@@ -29,10 +29,14 @@ public final class StagedPlanner: @unchecked Sendable {
 
     /// Whether `resolve()` registers new runs in the store (false: a read-only look, `plan`).
     let registersRuns: Bool
+    /// Further databases whose finished runs decide stages too (a campaign's merged shards), read only.
+    let outcomeSources: [ResultStore]
 
     public init(
-        entries: [Entry], scale: String, blasKernels: String, store: ResultStore?, registersRuns: Bool = true
+        entries: [Entry], scale: String, blasKernels: String, store: ResultStore?, registersRuns: Bool = true,
+        outcomeSources: [ResultStore] = []
     ) {
+        self.outcomeSources = outcomeSources
         self.entries = entries
         self.scale = scale
         self.blasKernels = blasKernels
@@ -82,16 +86,26 @@ public final class StagedPlanner: @unchecked Sendable {
 
     private func outcome(_ key: String, rule: SelectionRule) throws -> StageOutcome? {
         if let known = outcomes[key] { return known }
-        guard let store, let record = try store.runs(keys: [key]).first else { return nil }
-        let outcome: StageOutcome
-        switch record.status {
-        case .completed:
-            let points = try store.metrics(runID: record.id, name: rule.metric)
-            outcome = .completed(score: rule.score(MetricPoint.epochCurves(points)[rule.metric] ?? []))
-        case .diverged: outcome = .diverged
-        default: return nil
+        for source in (store.map { [$0] } ?? []) + outcomeSources {
+            guard let record = try source.runs(keys: [key]).first else { continue }
+            let outcome: StageOutcome
+            switch record.status {
+            case .completed:
+                let points = try source.metrics(runID: record.id, name: rule.metric)
+                outcome = .completed(score: rule.score(MetricPoint.epochCurves(points)[rule.metric] ?? []))
+            case .diverged: outcome = .diverged
+            default: continue
+            }
+            outcomes[key] = outcome
+            return outcome
         }
-        outcomes[key] = outcome
-        return outcome
+        return nil
+    }
+
+    /// Whether a run finished in one of the outcome sources (not this process's own store).
+    public func finishedElsewhere(_ key: String) throws -> Bool {
+        try outcomeSources.contains { source in
+            try source.runs(keys: [key]).first.map { $0.status == .completed || $0.status == .diverged } ?? false
+        }
     }
 }

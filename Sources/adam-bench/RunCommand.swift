@@ -47,24 +47,71 @@ struct RunCommand: ParsableCommand {
             valueName: "duration"))
     var timeLimit: TimeLimit?
 
+    @Option(
+        help: ArgumentHelp(
+            "Run only shard I of N of the plan (e.g. 2/8), balanced by estimated cost; write each shard to its own --db.",
+            valueName: "I/N"))
+    var shard: ShardSpec?
+
+    @Option(
+        help: ArgumentHelp(
+            "A database (a campaign's merged shards) whose finished runs count as done and decide later stages; read only.",
+            valueName: "db"))
+    var outcomes: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Refuse to run unless this process computes with this OpenBLAS kernel set (a campaign's, e.g. haswell).",
+            valueName: "name"))
+    var expectKernels: String?
+
     @OptionGroup var data: DataDirectoryOption
 
     func run() throws {
         guard jobs >= 1 else { throw CommandFailure("--jobs: expected a positive number of workers, got \(jobs)") }
+        if let expectKernels, expectKernels.lowercased() != BLASKernel.identity.lowercased() {
+            throw CommandFailure(
+                "--expect-kernels \(expectKernels): this process computes with OpenBLAS's \(BLASKernel.inUse) kernels "
+                    + "(\(BLASKernel.origin)), whose runs have other keys and curves; run this task on a node of the "
+                    + "campaign's CPU family, or set OPENBLAS_CORETYPE=\(expectKernels) if this CPU supports it")
+        }
         let loaded = try SpecLoading.load(specs)
         let catalog = data.catalog
         let store: ResultStore
-        do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
+        let sources: [ResultStore]
+        do {
+            store = try ResultStore(path: db)
+            sources = try outcomes.map { path in
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw StoreError("--outcomes \(path): no such database")
+                }
+                return try ResultStore(path: path)
+            }
+        } catch let e as StoreError { throw CommandFailure(e.description) }
         let planner = StagedPlanner(
             entries: try SpecLoading.fingerprinted(loaded, catalog: catalog), scale: scale,
-            blasKernels: BLASKernel.identity, store: store)
+            blasKernels: BLASKernel.identity, store: store, registersRuns: shard == nil, outcomeSources: sources)
         for spec in loaded {
             try store.registerExperiment(
                 name: spec.name, title: spec.title, specPath: spec.sourcePath, specText: spec.sourceText)
         }
         var plans = try SpecLoading.plans(planner)
+        if let shard {
+            // The runs the outcome databases have not finished, split by cost; this task's part.
+            let open = try plans.values.filter { try !planner.finishedElsewhere($0.key) }
+            let partition = ShardPartition(open, count: shard.count, estimate: SpecLoading.estimatedSeconds)
+            let part = partition.shards[shard.index - 1]
+            try store.ensureRuns(part.map { try $0.newRun() })
+            plans = Dictionary(uniqueKeysWithValues: part.map { ($0.key, $0) })
+            print(
+                "shard \(shard): \(part.count) of \(open.count) open runs, about "
+                    + "\(String(format: "%.2f", partition.loads[shard.index - 1] / 3600)) core-hours")
+        }
         if force {
             // Every stage is run again: forget what the finished runs decided, then re-plan.
+            guard shard == nil else {
+                throw CommandFailure("--force: not with --shard (force a campaign on one database)")
+            }
             try store.reset(keys: Array(plans.keys))
             planner.forgetOutcomes()
             plans = try SpecLoading.plans(planner)
@@ -81,7 +128,11 @@ struct RunCommand: ParsableCommand {
         print(
             "\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with \(jobs) worker\(jobs == 1 ? "" : "s")"
                 + (stagesLeft.isEmpty
-                    ? "" : "; later stages of \(stagesLeft.joined(separator: ", ")) follow from their results")
+                    ? ""
+                    : shard == nil
+                        ? "; later stages of \(stagesLeft.joined(separator: ", ")) follow from their results"
+                        : "; later stages of \(stagesLeft.joined(separator: ", ")) follow once the shards are merged "
+                            + "(adam-bench merge) and run again with --outcomes MERGED")
         )
         let cancellation = Cancellation()
         let deadline = timeLimit.map { Date().addingTimeInterval($0.seconds) }
@@ -117,13 +168,16 @@ struct RunCommand: ParsableCommand {
                 return Date().addingTimeInterval(SpecLoading.estimatedSeconds(run) * left * factor) <= deadline
             }
         }
-        let summary = executor.execute(
-            plans,
-            replan: {
+        // A shard cannot decide later stages alone (the other shards hold the rest of the results).
+        var replan: (@Sendable () throws -> [String: PlannedRun])?
+        if shard == nil {
+            replan = {
                 let next = try SpecLoading.plans(planner)
                 progress.planned(more: known.update(next.count))
                 return next
-            }, admit: admit)
+            }
+        }
+        let summary = executor.execute(plans, replan: replan, admit: admit)
         timer?.cancel()
         progress.stop()
         signals.forEach { $0.cancel() }
@@ -180,4 +234,8 @@ final class ProtectedCount: @unchecked Sendable {
         value = max(value, next)
         return max(0, increase)
     }
+}
+
+extension ShardSpec: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
 }
