@@ -18,8 +18,16 @@ public struct StagedPlan: Sendable {
 
     /// Every run known so far: tuning and extension runs, then confirm runs, without duplicates.
     public var runs: [PlannedRun] { optimizers.flatMap(\.runs) }
-    /// Whether every stage of every optimizer is decided (all that is left is to run its runs).
-    public var isDecided: Bool { optimizers.allSatisfy { $0.phase == .confirming || $0.phase == .done } }
+    /// Whether every stage of every optimizer is decided (all that is left is to run its runs): no
+    /// optimizer still tuning could add an extension or confirm runs.
+    public var isDecided: Bool {
+        optimizers.allSatisfy { o in
+            o.phase != .tuning
+                || (!tuning.isStaged
+                    && (tuning.maxExtensions == 0
+                        || !o.entry.grid.contains { tuning.extend.contains($0.name) && Set($0.values).count >= 2 }))
+        }
+    }
 
     /// Resolves the plan against the outcomes of finished runs (`outcome(key)`, nil = not finished).
     public static func resolve(

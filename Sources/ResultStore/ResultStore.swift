@@ -289,6 +289,14 @@ public final class ResultStore: Sendable {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
     }
 
+    /// Gives every claimed run back (a shard database, which only one task at a time works on: a claim
+    /// left by a task killed on another node would otherwise wait an hour to look stale).
+    public func releaseAllClaims() throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE status = 'running'")
+        }
+    }
+
     /// Gives a claimed run back (interrupted): it stays resumable from its checkpoint.
     public func release(runID: Int64) throws {
         try pool.write { db in

@@ -18,7 +18,7 @@ struct AdamBench: ParsableCommand {
             """,
         subcommands: [
             RunCommand.self, PlanCommand.self, RunsCommand.self, ReportCommand.self, CompareCommand.self,
-            MergeCommand.self,
+            MergeCommand.self, SlurmCommand.self,
             TraceCommand.self,
             BenchCommand.self, DataCommand.self,
         ])
@@ -38,7 +38,7 @@ struct AdamBench: ParsableCommand {
 
     /// Subcommands (and help) that never call OpenBLAS, so run under any kernel set.
     static let readOnlyCommands: Set<String> = [
-        "plan", "runs", "report", "compare", "merge", "help", "-h", "--help", "--version", "",
+        "plan", "runs", "report", "compare", "merge", "slurm", "help", "-h", "--help", "--version", "",
     ]
 }
 

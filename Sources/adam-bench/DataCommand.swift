@@ -14,7 +14,9 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The data folder (default: $ADAMBENCH_DATA or ./data).")
     var path: String?
 
-    var catalog: DatasetCatalog {
+    var catalog: DatasetCatalog { Self.catalog(path) }
+
+    static func catalog(_ path: String?) -> DatasetCatalog {
         DatasetCatalog(root: path.map { URL(fileURLWithPath: $0) } ?? DatasetCatalog.defaultRoot())
     }
 }

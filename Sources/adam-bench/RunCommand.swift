@@ -97,6 +97,8 @@ struct RunCommand: ParsableCommand {
         }
         var plans = try SpecLoading.plans(planner)
         if let shard {
+            // A shard database has one task at a time: a claim in it is a killed task's.
+            try store.releaseAllClaims()
             // The runs the outcome databases have not finished, split by cost; this task's part.
             let open = try plans.values.filter { try !planner.finishedElsewhere($0.key) }
             let partition = ShardPartition(open, count: shard.count, estimate: SpecLoading.estimatedSeconds)
