@@ -91,4 +91,24 @@ import Testing
         #expect(try AdamBenchExecutable.run(["merge", "--into", fresh, b, a]).status != 0)
         #expect(try ResultStore(path: fresh).runs().isEmpty)
     }
+
+    @Test func foreignInputsAndAnotherKernelSetAreRefused() throws {
+        let dir = try temporaryDirectory()
+        let notes = dir.appendingPathComponent("notes.sqlite").path
+        try "precious notes".write(toFile: notes, atomically: true, encoding: .utf8)
+        let target = dir.appendingPathComponent("target.sqlite").path
+        let foreign = try AdamBenchExecutable.run(["merge", "--into", target, notes])
+        #expect(foreign.status != 0 && foreign.stderr.contains("not a SQLite database"), "\(foreign.stderr)")
+        #expect(try String(contentsOfFile: notes, encoding: .utf8) == "precious notes")
+        let missing = try AdamBenchExecutable.run(["merge", "--into", target, dir.appendingPathComponent("no.sqlite").path])
+        #expect(missing.status != 0 && missing.stderr.contains("no.sqlite: no such database"))
+        // A task on a node of another CPU family refuses to add its curves to the campaign.
+        let spec = try StagedRunTests.writeSpec(dir)
+        let other = try run([
+            "run", spec, "--db", dir.appendingPathComponent("s.sqlite").path, "--scale", "paper", "--shard", "1/2",
+            "--expect-kernels", "skylakex",
+        ])
+        #expect(other.status != 0 && other.stderr.contains("--expect-kernels skylakex: this process computes with"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sqlite").path))
+    }
 }

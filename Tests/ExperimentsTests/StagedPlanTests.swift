@@ -61,7 +61,8 @@ import Testing
         #expect(adam.points.count == 3 && adam.points.allSatisfy { $0.runs.map(\.seed) == [1, 2, 3] })
         #expect(adam.confirmRuns.isEmpty && adam.phase == .done)
         #expect(adam.evidenceRuns.map(\.seed) == [1, 2, 3])
-        #expect(plan.optimizers[1].phase == .tuning && !plan.isDecided)
+        // SGD has not finished, but nothing can be added to its plan: no confirm stage, no extensions.
+        #expect(plan.optimizers[1].phase == .tuning && plan.isDecided)
     }
 
     @Test func theConfirmStageFollowsTheTuningSeedsSelection() throws {
@@ -71,6 +72,7 @@ import Testing
             spec, scale: "paper", datasetFingerprint: "f", blasKernels: "haswell", outcome: { _ in nil })
         #expect(start.runs.count == 6 && start.runs.allSatisfy { $0.seed == 1 && $0.stage == .grid })
         #expect(start.optimizers.allSatisfy { $0.phase == .tuning && $0.confirmRuns.isEmpty })
+        #expect(!start.isDecided)
         // The middle rate selects: confirm runs for it on seeds 2 and 3; seed 1's run is reused.
         let scores: [String: [Double: Double?]] = ["Adam": [0.001: 3, 0.003: 1, 0.01: 2], "SGD": [:]]
         let plan = try Self.resolve(spec, scores: scores, finishedSeeds: [1])
