@@ -100,7 +100,9 @@ import Testing
         let foreign = try AdamBenchExecutable.run(["merge", "--into", target, notes])
         #expect(foreign.status != 0 && foreign.stderr.contains("not a SQLite database"), "\(foreign.stderr)")
         #expect(try String(contentsOfFile: notes, encoding: .utf8) == "precious notes")
-        let missing = try AdamBenchExecutable.run(["merge", "--into", target, dir.appendingPathComponent("no.sqlite").path])
+        let missing = try AdamBenchExecutable.run([
+            "merge", "--into", target, dir.appendingPathComponent("no.sqlite").path,
+        ])
         #expect(missing.status != 0 && missing.stderr.contains("no.sqlite: no such database"))
         // A task on a node of another CPU family refuses to add its curves to the campaign.
         let spec = try StagedRunTests.writeSpec(dir)
