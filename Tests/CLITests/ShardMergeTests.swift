@@ -30,14 +30,7 @@ import Testing
         return merged
     }
 
-    func curves(_ db: String) throws -> [String: String] {
-        let store = try ResultStore(path: db)
-        var result: [String: String] = [:]
-        for r in try store.runs() where r.status == .completed || r.status == .diverged {
-            result[r.key] = "\(r.status.rawValue) \(try store.curveHash(runID: r.id))"
-        }
-        return result
-    }
+    func curves(_ db: String) throws -> [String: String] { try finishedCurves(db) }
 
     @Test func shardsAndMergeGiveTheSingleProcessCurvesAndMergingAgainChangesNothing() throws {
         let dir = try temporaryDirectory()

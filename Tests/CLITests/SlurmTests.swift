@@ -33,14 +33,7 @@ struct SlurmTests {
         (try? Shell.run("squeue", ["-h", "-o", "%i"]))?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == ""
     }
 
-    func curves(_ db: String) throws -> [String: String] {
-        let store = try ResultStore(path: db)
-        var result: [String: String] = [:]
-        for r in try store.runs() where r.status == .completed || r.status == .diverged {
-            result[r.key] = "\(r.status.rawValue) \(try store.curveHash(runID: r.id))"
-        }
-        return result
-    }
+    func curves(_ db: String) throws -> [String: String] { try finishedCurves(db) }
 
     func submit(_ specs: [String], workdir: URL, shards: Int, data: String = RunnerTests.dataFolder) throws {
         let out = try AdamBenchExecutable.run(
@@ -135,23 +128,5 @@ struct SlurmTests {
             #expect(continued.contains("made no progress"), "the campaign stops instead of looping: \(continued)")
             #expect(!FileManager.default.fileExists(atPath: workdir.appendingPathComponent("COMPLETE").path))
         }
-    }
-}
-
-/// Runs a program found on PATH and captures its output.
-enum Shell {
-    static func run(_ program: String, _ arguments: [String]) throws -> CommandLineRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandLineRun(
-            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
     }
 }
