@@ -95,7 +95,9 @@ let package = Package(
             name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
-        .testTarget(name: "CLITests", dependencies: ["adam-bench", "ResultStore"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["adam-bench", "ResultStore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments"], exclude: ["Golden"]),

@@ -4,8 +4,13 @@ import Foundation
 /// Reads a data file whole, transparently inflating gzip (detected by its magic bytes, whatever the name).
 public enum FileBytes {
     public static func read(_ url: URL) throws -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw DatasetError(file: url.path, "file is missing (run `make data`)")
+        }
+        guard !isDirectory.boolValue else {
+            throw DatasetError(
+                file: url.path, "is a folder; expected the dataset's file (remove it and run `make data`)")
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {

@@ -11,8 +11,26 @@ public final class ResultStore: Sendable {
 
     /// Opens (creating if needed) the database at `path`. Refuses a file that is not SQLite, a
     /// SQLite database that is not ours, and one written by a newer AdamBench (unknown migrations).
-    public init(path: String) throws {
+    ///
+    /// `readOnly` opens an existing database for reading only: nothing is created, migrated or
+    /// checkpointed, so the file's bytes stay as they are (inputs of `compare`, `merge`, `plan`).
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        if readOnly {
+            guard FileManager.default.fileExists(atPath: path) else { throw StoreError("\(path): no such database") }
+            try Self.refuseNonSQLite(path)
+            var configuration = Self.readOnly
+            configuration.busyMode = .timeout(60)
+            do {
+                pool = try DatabasePool(path: path, configuration: configuration)
+                try pool.read { db in try Self.refuseForeignOrNewer(db, path: path, migrator: StoreSchema.migrator) }
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError("\(path): cannot read the database (\(error)); expected an AdamBench results database")
+            }
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
@@ -21,14 +39,7 @@ public final class ResultStore: Sendable {
             throw StoreError("\(path): the folder \(folder.path) does not exist; expected an existing, writable folder")
         }
         let exists = FileManager.default.fileExists(atPath: path)
-        if exists, let handle = FileHandle(forReadingAtPath: path) {
-            let header = handle.readData(ofLength: 16)
-            try? handle.close()
-            if !header.isEmpty && header != Data("SQLite format 3\u{0}".utf8) {
-                throw StoreError(
-                    "\(path): not a SQLite database; expected an AdamBench results database (or a new path)")
-            }
-        }
+        if exists { try Self.refuseNonSQLite(path) }
         // A foreign or newer database is refused before anything writes to it: opening the pool
         // below would already switch its journal to WAL.
         if exists, let queue = try? DatabaseQueue(path: path, configuration: Self.readOnly) {
@@ -76,6 +87,18 @@ public final class ResultStore: Sendable {
         }
         do { try migrator.migrate(pool) } catch {
             throw StoreError("\(path): cannot create the schema (\(error))")
+        }
+    }
+
+    /// Throws unless the file at `path` is empty or starts with SQLite's header.
+    static func refuseNonSQLite(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError("\(path): cannot read the file; expected a readable AdamBench results database")
+        }
+        let header = handle.readData(ofLength: 16)
+        try? handle.close()
+        if !header.isEmpty && header != Data("SQLite format 3\u{0}".utf8) {
+            throw StoreError("\(path): not a SQLite database; expected an AdamBench results database (or a new path)")
         }
     }
 

@@ -99,7 +99,9 @@ struct CompareCommand: ParsableCommand {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard size > 0 else { throw CommandFailure("\(path): empty file; expected an AdamBench results database") }
         let store: ResultStore
-        do { store = try ResultStore(path: path) } catch let e as StoreError { throw CommandFailure(e.description) }
+        do { store = try ResultStore(path: path, readOnly: true) } catch let e as StoreError {
+            throw CommandFailure(e.description)
+        }
         guard try !store.runs().isEmpty else {
             throw CommandFailure("\(path): holds no runs; expected a results database with recorded runs")
         }

@@ -30,7 +30,7 @@ struct MergeCommand: ParsableCommand {
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw StoreError("\(path): no such database")
                 }
-                return try ResultStore(path: path)
+                return try ResultStore(path: path, readOnly: true)
             }
             target = try ResultStore(path: into)
         } catch let e as StoreError { throw CommandFailure(e.description) }

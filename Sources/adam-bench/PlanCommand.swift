@@ -37,7 +37,9 @@ struct PlanCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: db) else {
                 throw CommandFailure("--db \(db): no such database")
             }
-            do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
+            do { store = try ResultStore(path: db, readOnly: true) } catch let e as StoreError {
+                throw CommandFailure(e.description)
+            }
         }
         let planner = StagedPlanner(
             entries: try SpecLoading.fingerprinted(loaded, catalog: data.catalog), scale: scale,

@@ -85,7 +85,7 @@ struct RunCommand: ParsableCommand {
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw StoreError("--outcomes \(path): no such database")
                 }
-                return try ResultStore(path: path)
+                return try ResultStore(path: path, readOnly: true)
             }
         } catch let e as StoreError { throw CommandFailure(e.description) }
         let planner = StagedPlanner(

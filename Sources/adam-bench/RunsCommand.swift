@@ -22,7 +22,9 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("--db \(db): no such database") }
         let store: ResultStore
-        do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
+        do { store = try ResultStore(path: db, readOnly: true) } catch let e as StoreError {
+            throw CommandFailure(e.description)
+        }
         for run in try store.runs(experiment: experiment) {
             let hash = try store.curveHash(runID: run.id)
             print(

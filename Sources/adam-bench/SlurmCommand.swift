@@ -70,7 +70,7 @@ struct SlurmCommand: ParsableCommand {
         let specs = try SpecLoading.load(campaign.specs)
         let catalog = DataDirectoryOption.catalog(campaign.dataDirectory)
         let merged = campaign.mergedPath
-        let store = FileManager.default.fileExists(atPath: merged) ? try ResultStore(path: merged) : nil
+        let store = FileManager.default.fileExists(atPath: merged) ? try ResultStore(path: merged, readOnly: true) : nil
         let planner = StagedPlanner(
             entries: try SpecLoading.fingerprinted(specs, catalog: catalog), scale: campaign.scale,
             blasKernels: campaign.kernels, store: store, registersRuns: false)
@@ -231,7 +231,7 @@ struct SlurmStatusCommand: ParsableCommand {
                 print("\(i)\t-\t-\t-\t-")
                 continue
             }
-            let runs = try ResultStore(path: path).runs()
+            let runs = try ResultStore(path: path, readOnly: true).runs()
             let done = runs.filter { $0.status == .completed || $0.status == .diverged }.count
             let failed = runs.filter { $0.status == .failed }
             print("\(i)\t\(done)\t\(runs.count)\t\(runs.filter { $0.status == .running }.count)\t\(failed.count)")
