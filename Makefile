@@ -24,7 +24,7 @@ KERNEL_NOTE = @$(if $(KERNEL_ENV),echo "$@: OPENBLAS_CORETYPE and OPENBLAS_L2_SI
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build lint format test smoke baseline-runs check-baseline update-baseline bench bench-peers reproduce report clean distclean
+.PHONY: help deps data build lint format test smoke baseline-runs check-baseline update-baseline bench bench-peers reproduce report export-results import-results clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
@@ -126,6 +126,17 @@ reproduce: deps data build ## Run every spec at SCALE (default quick) into DB, t
 
 report: build ## Render results/ (tables, plots, claim verdicts) from DB (default results/adambench.sqlite)
 	$(BIN) report --db "$(DB)" --out results
+
+export-results: ## Write DB as results/adambench.sqlite.xz (checkpoints dropped, unfinished runs reset: small enough to commit)
+	@test -f "$(DB)" || { echo "export-results: no database $(DB)"; exit 1; }
+	@mkdir -p .build
+	$(PYTHON) scripts/export_results.py "$(DB)" .build/export.sqlite
+	xz -9e -T1 -c .build/export.sqlite > results/adambench.sqlite.xz
+	@ls -l results/adambench.sqlite.xz | awk '{ if ($$5 > 4194304) { print "export-results: " $$5 " bytes, over the 4 MiB commit limit"; exit 1 } else print "export-results: " $$5 " bytes" }'
+
+import-results: ## Restore DB from results/adambench.sqlite.xz (refuses to overwrite an existing DB)
+	@test ! -e "$(DB)" || { echo "import-results: $(DB) exists; move it away first"; exit 1; }
+	xz -dc results/adambench.sqlite.xz > "$(DB)"
 
 clean: ## Remove build products (keeps data/)
 	rm -rf .build
