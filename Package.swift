@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Child processes started with posix_spawn and waited for with waitpid, every wait bounded.
+        .target(name: "ChildProcess"),
         // Seeded xoshiro256** streams: the only source of randomness (init, shuffling, dropout, noise).
         .target(name: "DeterministicRandom"),
         // Adam's Float32 step in C, compiled for AVX-512, AVX2 and baseline x86-64 and chosen at load
@@ -71,7 +73,7 @@ let package = Package(
             name: "Runner",
             dependencies: [
                 "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "QuasiNewton", "Datasets",
-                "DeterministicRandom",
+                "DeterministicRandom", "ChildProcess",
             ]),
         // Aggregation across seeds, best-setting selection, tables, SVG plots, claim verdicts.
         .target(name: "Reports", dependencies: ["ResultStore", "Experiments", "DeterministicRandom"]),
@@ -79,7 +81,7 @@ let package = Package(
             name: "adam-bench",
             dependencies: [
                 "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore",
-                "Runner", "Reports",
+                "Runner", "Reports", "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -93,12 +95,14 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom", "ChildProcess"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["adam-bench", "ResultStore", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
+            dependencies: [
+                "adam-bench", "ResultStore", "ChildProcess", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "ChildProcess"]),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments"], exclude: ["Golden"]),
     ]

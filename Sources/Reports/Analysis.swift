@@ -115,9 +115,4 @@ public struct Analysis: Sendable {
         }
         return summaries
     }
-
-    /// `SelectionRule.windowMean`, as the claims and plots use it.
-    public static func windowMean(_ curve: [Double], lastFraction: Double, epochs limit: Int? = nil) -> Double {
-        SelectionRule.windowMean(curve, lastFraction: lastFraction, epochs: limit)
-    }
 }

@@ -50,7 +50,7 @@ public enum ClaimEvaluator {
                 seeds.map { seed in
                     let run = s.runs.first { $0.record.seed == seed }!
                     return sign
-                        * Analysis.windowMean(
+                        * SelectionRule.windowMean(
                             run.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
                 }
             }
@@ -193,7 +193,7 @@ public enum ClaimEvaluator {
     static func atLeast(_ claim: ClaimSpec, _ subject: SettingSummary) -> ClaimVerdict {
         let target = claim.target ?? 0
         let values = subject.runs.map {
-            Analysis.windowMean($0.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
+            SelectionRule.windowMean($0.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
         }
         guard values.allSatisfy(\.isFinite), !values.isEmpty else {
             return ClaimVerdict(

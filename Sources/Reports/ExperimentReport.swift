@@ -304,7 +304,7 @@ public struct ExperimentReport: Sendable {
                 ? Double.nan
                 : Statistics.mean(
                     s.runs.map {
-                        Analysis.windowMean($0.curve(rule.metric), lastFraction: rule.lastFraction, epochs: epochs)
+                        SelectionRule.windowMean($0.curve(rule.metric), lastFraction: rule.lastFraction, epochs: epochs)
                     })
             return (values, score)
         }

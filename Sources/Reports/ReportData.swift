@@ -113,6 +113,9 @@ extension ExperimentResults {
             let agreeing = recorded.filter {
                 recordedKernels[$0.record.id].flatMap { $0 }.map { $0 == kernels } ?? true
             }
+            // No run under this set (the reference set on a machine of another family): nothing
+            // to plan against.
+            if agreeing.isEmpty { continue }
             guard let plan = planned(spec, scale: scale, recorded: agreeing, kernels: kernels) else {
                 // The recorded spec no longer plans at this scale.
                 return KernelChoice(kernels: nil, runs: recorded, stages: nil, others: [:])

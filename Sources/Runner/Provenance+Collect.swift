@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import NeuralNetworks
 import ResultStore
@@ -23,17 +24,9 @@ extension Provenance {
             numericsVersion: numericsVersion)
     }
 
+    /// The trimmed output of `name arguments`, or `nil` when it cannot run, fails or takes over 30 s.
     static func command(_ name: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [name] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let result = try? ChildProcess.run(name, arguments, timeout: 30), result.status == 0 else { return nil }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -49,7 +49,6 @@ struct SlurmCampaign: Codable, Equatable {
     static func shardPath(_ dir: URL, _ i: Int) -> String {
         dir.appendingPathComponent("shards/shard-\(i).sqlite").path
     }
-    static func mergedPath(_ dir: URL) -> String { dir.appendingPathComponent("merged.sqlite").path }
 
     /// `HH:MM:SS` for SLURM.
     static func clock(_ seconds: Int) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChildProcess
 import Datasets
 import Experiments
 import Foundation
@@ -259,19 +260,15 @@ struct SlurmStatusCommand: ParsableCommand {
     }
 }
 
-/// Runs a program found on PATH and captures its output.
+/// Runs a program found on PATH and captures its output (SLURM's commands: two minutes at most).
 enum Shell {
     static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { throw CommandFailure("\(program): cannot run it (\(error))") }
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        do {
+            let result = try ChildProcess.run(program, arguments, timeout: 120)
+            return (result.status, result.stdout, result.stderr)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
     }
 }

@@ -43,5 +43,4 @@ struct TimeLimit: ExpressibleByArgument, Sendable, Equatable {
         guard seconds > 0, seconds.isFinite else { return nil }
     }
 
-    static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import ResultStore
 
@@ -27,44 +28,29 @@ enum AdamBenchExecutable {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], unset: [String] = []
     ) throws -> CommandLineRun {
-        try runProcess(url, arguments, environment: environment, unset: unset)
+        try runProcess(url.path, arguments, environment: environment, unset: unset)
     }
 }
 
-/// A program found on PATH (through /usr/bin/env), e.g. SLURM's commands.
+/// A program found on PATH, e.g. SLURM's commands.
 enum Shell {
     static func run(_ program: String, _ arguments: [String]) throws -> CommandLineRun {
-        try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments)
+        try runProcess(program, arguments)
     }
 }
 
-/// Runs `executable` with this process's environment, plus `environment`, minus `unset`, and captures
-/// its output.
+/// The bound on any one child of the tests: a child still running after it is killed and the test
+/// fails naming it, so a hang costs minutes, not the CI's whole budget.
+let childTimeout = 1200.0
+
+/// Runs `program` (a path or a name on PATH) with this process's environment, plus `environment`,
+/// minus `unset`, and captures its output (through files: no pipe a daemon could hold open).
 func runProcess(
-    _ executable: URL, _ arguments: [String], environment: [String: String] = [:], unset: [String] = []
+    _ program: String, _ arguments: [String], environment: [String: String] = [:], unset: [String] = []
 ) throws -> CommandLineRun {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter {
-        !unset.contains($0.key)
-    }
-    // Standard error goes to a file, so that a chatty child cannot fill a second pipe and block.
-    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "adambench-stderr-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errURL) }
-    let out = Pipe(), err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try err.close()
-    let errData = try Data(contentsOf: errURL)
-    return CommandLineRun(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+    let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unset.contains($0.key) }
+    let result = try ChildProcess.run(program, arguments, environment: env, timeout: childTimeout)
+    return CommandLineRun(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 /// Run key -> "status curve-hash" of every finished run in `db`.

@@ -10,7 +10,8 @@ import Testing
           - {name: nesterov, hyperparameters: {lr: 0.1}}
         """
 
-    /// Runs a small logistic-regression spec into a fresh database (environment added to ours).
+    /// Runs a small logistic-regression spec into a fresh database, under the user's default kernel
+    /// set (the OpenBLAS variables of this environment unset) unless `environment` names one.
     func record(
         _ dir: URL, _ name: String, optimizers: String = optimizers, environment: [String: String] = [:]
     ) throws -> String {
@@ -19,7 +20,7 @@ import Testing
         let db = dir.appendingPathComponent("\(name).sqlite").path
         let out = try AdamBenchExecutable.run(
             ["run", spec, "--db", db, "--scale", "paper", "--data-dir", RunnerTests.dataFolder],
-            environment: environment)
+            environment: environment, unset: BLASKernelTests.unsetVariables.filter { environment[$0] == nil })
         #expect(out.status == 0, "\(out.stderr)")
         return db
     }
@@ -97,14 +98,12 @@ import Testing
         let empty = dir.appendingPathComponent("empty.sqlite").path
         FileManager.default.createFile(atPath: empty, contents: Data())
         let foreign = dir.appendingPathComponent("foreign.sqlite").path
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()", foreign,
-        ]
-        try python.run()
-        python.waitUntilExit()
+        _ = try Shell.run(
+            "python3",
+            [
+                "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()",
+                foreign,
+            ])
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
         let cases: [([String], String)] = [
             ([dir.appendingPathComponent("missing.sqlite").path, a], "no such database file"),

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import ResultStore
 import Testing
@@ -99,11 +100,9 @@ import Testing
     /// Starts `adam-bench run` on `spec`, waits until its (first) run has recorded `epochs` epochs and
     /// `delay` seconds more, and kills it with SIGKILL. Returns the epochs recorded when it was killed.
     static func killAfterEpochs(spec: String, db: String, epochs target: Int, delay: TimeInterval) throws -> Int {
-        let process = Process()
-        process.executableURL = AdamBenchExecutable.url
-        process.arguments = ["run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", dataFolder]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.spawn(
+            AdamBenchExecutable.url.path,
+            ["run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", dataFolder], stderr: .inherit)
         let deadline = Date().addingTimeInterval(120)
         var epochs = 0
         while Date() < deadline && epochs < target {
@@ -111,8 +110,8 @@ import Testing
             epochs = (try? ResultStore(path: db).runs().first?.epochsCompleted) ?? 0
         }
         Thread.sleep(forTimeInterval: delay)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = process.wait()
         return epochs
     }
 
@@ -138,27 +137,22 @@ import Testing
             seeds: "[1, 2]")
         let db = dir.appendingPathComponent("s.sqlite").path
         // Two real processes started together on the same database.
-        var processes: [(Process, URL, URL)] = []
+        var processes: [(ChildProcess, URL, URL)] = []
         for i in 0..<2 {
-            let process = Process()
-            process.executableURL = AdamBenchExecutable.url
-            process.arguments = [
-                "run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", Self.dataFolder,
-            ]
             let out = dir.appendingPathComponent("out\(i).txt"), err = dir.appendingPathComponent("err\(i).txt")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
+            let process = try ChildProcess.spawn(
+                AdamBenchExecutable.url.path,
+                ["run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", Self.dataFolder],
+                stdout: .file(out.path), stderr: .file(err.path))
             processes.append((process, out, err))
         }
-        for (process, _, _) in processes { try process.run() }
         var outputs: [CommandLineRun?] = []
         for (process, out, err) in processes {
-            process.waitUntilExit()
+            let end = process.wait(timeout: childTimeout)
+            if end == nil { process.stop() }
             outputs.append(
                 CommandLineRun(
-                    status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+                    status: end?.status ?? -1, stdout: try String(contentsOf: out, encoding: .utf8),
                     stderr: try String(contentsOf: err, encoding: .utf8)))
         }
         for output in outputs {
@@ -176,18 +170,18 @@ import Testing
             dir, name: "interrupt", model: "{name: mlp, hidden: [512, 512]}", epochs: 3, subset: 8192,
             optimizers: "  - {name: adam}", seeds: "[1]")
         let db = dir.appendingPathComponent("i.sqlite").path
-        let process = Process()
-        process.executableURL = AdamBenchExecutable.url
-        process.arguments = ["run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", Self.dataFolder]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.spawn(
+            AdamBenchExecutable.url.path,
+            ["run", spec, "--db", db, "--scale", "paper", "--jobs", "1", "--data-dir", Self.dataFolder],
+            stderr: .inherit)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline && ((try? ResultStore(path: db).runs().first?.epochsCompleted) ?? 0) < 1 {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+        process.signal(SIGINT)
+        let end = process.wait(timeout: childTimeout)
+        if end == nil { process.stop() }
+        #expect(end?.status == 130)
         let after = try ResultStore(path: db).runs().first
         #expect(
             after?.status == .pending && (after?.epochsCompleted ?? 0) >= 1,

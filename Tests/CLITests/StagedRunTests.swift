@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import ResultStore
 import Testing
@@ -75,13 +76,10 @@ import Testing
         #expect(try run([spec, "--db", reference, "--scale", "paper", "--jobs", "1"]).status == 0)
 
         let killed = dir.appendingPathComponent("killed.sqlite").path
-        let process = Process()
-        process.executableURL = AdamBenchExecutable.url
-        process.arguments = [
-            "run", spec, "--db", killed, "--scale", "paper", "--jobs", "1", "--data-dir", RunnerTests.dataFolder,
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess.spawn(
+            AdamBenchExecutable.url.path,
+            ["run", spec, "--db", killed, "--scale", "paper", "--jobs", "1", "--data-dir", RunnerTests.dataFolder],
+            stderr: .inherit)
         // Kill -9 once three tuning runs finished: stages partly decided, later ones not yet.
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline,
@@ -89,8 +87,8 @@ import Testing
         {
             Thread.sleep(forTimeInterval: 0.02)
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        _ = process.wait()
         let partial = try runs(killed)
         #expect(partial.count < (try runs(reference)).count, "killed before the last stage was planned")
 

@@ -1,3 +1,4 @@
+import ChildProcess
 import Datasets
 import Foundation
 
@@ -27,11 +28,7 @@ enum TestFiles {
         let dir = try directory()
         let file = dir.appendingPathComponent("x")
         try Data(bytes).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-n", "-f", file.path]
-        try process.run()
-        process.waitUntilExit()
+        _ = try ChildProcess.run("/bin/gzip", ["-n", "-f", file.path], timeout: 120)
         return [UInt8](try Data(contentsOf: dir.appendingPathComponent("x.gz")))
     }
 
