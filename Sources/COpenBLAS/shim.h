@@ -2,13 +2,17 @@
 #define ADAMBENCH_COPENBLAS_SHIM_H
 // OpenBLAS's CBLAS interface plus the OpenBLAS extensions (thread control, core name)
 // and the LAPACK routines the harness uses: symmetric eigendecomposition (ZCA, SFO's curvature
-// guards) and Cholesky factor/solve (SFO's subspace Newton step).
+// guards) Cholesky factor/solve (SFO's subspace Newton step) and the singular value decomposition (SFO's
+// pseudo-inverse of its step history).
 #include <cblas.h>
 
 void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda,
              float *w, float *work, const int *lwork, int *iwork, const int *liwork, int *info);
 void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
              double *w, double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+void dgesdd_(const char *jobz, const int *m, const int *n, double *a, const int *lda, double *s,
+             double *u, const int *ldu, double *vt, const int *ldvt, double *work, const int *lwork,
+             int *iwork, int *info);
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
              double *b, const int *ldb, int *info);

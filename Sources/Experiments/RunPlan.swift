@@ -29,6 +29,14 @@ public enum RunPlan {
         }
     }
 
+    /// A revision for one optimizer's numerics on top of `numericsVersion` (nil = none, and then
+    /// absent from run keys). SFO revision 2: the reference implementation's rules (sfo.py:
+    /// `distance-both` selection, its step-failure statistics, curvature fallbacks and
+    /// pseudo-inverse, every evaluated gradient in the subspace) and Float64 state (issue 19).
+    public static func optimizerNumericsRevision(_ kind: OptimizerKind) -> Int? {
+        kind == .sfo ? 2 : nil
+    }
+
     /// The OpenBLAS kernel set the model revisions above were computed under (`BLASKernel`'s
     /// AVX2 + FMA family). A BLAS-using run's key names its kernel set unless it is this one, so the
     /// runs recorded since the revisions keep their keys; any other set (`skylakex`, or one a user
@@ -135,6 +143,7 @@ public enum RunPlan {
         struct Identity: Encodable {
             let numerics: Int
             let modelNumerics: Int?
+            let optimizerNumerics: Int?
             let blasKernels: String?
             let experiment: String
             let label: String
@@ -149,6 +158,7 @@ public enum RunPlan {
         }
         let identity = Identity(
             numerics: numericsVersion, modelNumerics: modelNumericsRevision(spec.model.kind),
+            optimizerNumerics: optimizerNumericsRevision(configuration.kind),
             blasKernels: keyedKernelSet(spec.model.kind, blasKernels: blasKernels), experiment: spec.name, label: label,
             optimizer: configuration.kind.rawValue,
             hyperparameters: configuration.values, seed: seed, model: spec.model, data: spec.data,

@@ -64,7 +64,8 @@ extension OptimizerKind {
                 .integer("max-subspace-dimension", minimum: 0, 0), .real("hessian-init", .positive, 1e5),
                 .integer("initial-subfunctions", minimum: 1, 2), .real("max-gradient-noise", .positive, 1),
                 .real("max-eigenvalue-ratio", .positive, 1e8),
-                .choice("selection", ["distance", "random", "cyclic"], "distance"),
+                .choice(
+                    "selection", ["distance-both", "distance", "single-distance", "random", "cyclic"], "distance-both"),
                 .real("max-step-length-ratio", .positive, 10), .real("minimum-step-length", .nonNegative, 1e-8),
             ]
         case .lbfgs:

@@ -2,7 +2,7 @@ import COpenBLAS
 
 /// The small dense Float64 linear algebra of SFO's subspace (matrices column-major, at most a few
 /// thousand rows): symmetric eigendecomposition (LAPACK `dsyevd`), Cholesky solves (`dpotrf` /
-/// `dpotrs`), orthonormal bases (modified Gram-Schmidt, applied twice) and products (`dgemm`).
+/// `dpotrs`), the pseudo-inverse (`dgesdd`, as `numpy.linalg.pinv`), orthonormal bases (modified Gram-Schmidt, applied twice) and products (`dgemm`).
 enum DenseMatrix {
     /// Eigenvalues (ascending) and eigenvectors (columns of an n x n matrix) of the symmetric `a`;
     /// nil when LAPACK reports a failure or the input is not finite.
@@ -16,6 +16,37 @@ enum DenseMatrix {
         var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
         dsyevd_(&jobz, &uplo, &order, &matrix, &order, &values, &work, &lwork, &iwork, &liwork, &info)
         return info == 0 ? (values, matrix) : nil
+    }
+
+    /// The Moore-Penrose pseudo-inverse of the m x n `a` (n x m), from its singular value
+    /// decomposition with singular values at or below `rcond` times the largest set to zero: what
+    /// `numpy.linalg.pinv(a)` computes (its default rcond 1e-15). Nil when LAPACK fails.
+    static func pseudoInverse(_ a: [Double], m: Int, n: Int, rcond: Double = 1e-15) -> [Double]? {
+        guard m > 0, n > 0 else { return [Double](repeating: 0, count: m * n) }
+        guard a.allSatisfy(\.isFinite) else { return nil }
+        let k = min(m, n)
+        var matrix = a
+        var singular = [Double](repeating: 0, count: k)
+        var u = [Double](repeating: 0, count: m * k), vt = [Double](repeating: 0, count: k * n)
+        var jobz = Int8(UInt8(ascii: "S")), rows = Int32(m), columns = Int32(n), ldvt = Int32(k), info: Int32 = 0
+        var lwork = Int32(-1), query = 0.0
+        var iwork = [Int32](repeating: 0, count: 8 * k)
+        dgesdd_(
+            &jobz, &rows, &columns, &matrix, &rows, &singular, &u, &rows, &vt, &ldvt, &query, &lwork, &iwork, &info)
+        lwork = Int32(query)
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dgesdd_(&jobz, &rows, &columns, &matrix, &rows, &singular, &u, &rows, &vt, &ldvt, &work, &lwork, &iwork, &info)
+        guard info == 0 else { return nil }
+        let cutoff = rcond * (singular.max() ?? 0)
+        // A^+ = V diag(1/s) U^T: n x m, column-major.
+        var result = [Double](repeating: 0, count: n * m)
+        for e in 0..<k where singular[e] > cutoff {
+            for c in 0..<m {
+                let scaled = u[e * m + c] / singular[e]
+                for r in 0..<n { result[c * n + r] += vt[r * k + e] * scaled }
+            }
+        }
+        return result
     }
 
     /// Solves A X = B in place for the symmetric positive definite `a` (n x n) and the n x nrhs

@@ -1,5 +1,3 @@
-import DeterministicRandom
-
 /// SFO's shared low-dimensional subspace: an orthonormal basis P (M x K_max, column-major, one
 /// column per direction) in which every subfunction's position, gradient and curvature are kept.
 ///
@@ -22,7 +20,7 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
 
     /// A subspace of R^count with room for `capacity` directions, starting from `initial` (or from
     /// the standard basis when capacity >= count).
-    init(count: Int, capacity: Int, initial: UnsafePointer<Scalar>, rng: inout Xoshiro256) {
+    init(count: Int, capacity: Int, initial: UnsafePointer<Scalar>, choices: inout SFOChoices) {
         self.count = count
         self.capacity = capacity
         tolerance = max(1e-12, 100 * Double(Scalar.ulpOfOne))
@@ -39,7 +37,7 @@ final class OrthonormalSubspace<Scalar: QuasiNewtonScalar> {
         candidate.copy(from: initial)
         var length = candidate.dot(candidate).squareRoot()
         if !(length > 0) || !length.isFinite {
-            for i in 0..<count { candidate.pointer[i] = Scalar(rng.nextGaussian()) }
+            for (i, v) in choices.gaussians(count).enumerated() { candidate.pointer[i] = Scalar(v) }
             length = candidate.dot(candidate).squareRoot()
         }
         for i in 0..<count { basis[i] = candidate.pointer[i] / Scalar(length) }

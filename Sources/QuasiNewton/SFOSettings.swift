@@ -3,11 +3,16 @@
 /// sfo.py: hessian_init 1e5, max_history_terms 10, hess_max_dev 1e8, max_gradient_noise 1,
 /// max_step_length_ratio 10, minimum_step_length 1e-8).
 public struct SFOSettings: Sendable, Hashable {
-    /// How the next subfunction is chosen.
+    /// How the next subfunction is chosen (after every active subfunction has two evaluations).
     public enum Selection: String, Sendable, CaseIterable {
+        /// Each iteration, a fair coin between `distance` and `singleDistance` (the reference's
+        /// default, 'distance both').
+        case distanceBoth = "distance-both"
         /// The active subfunction whose last evaluation is farthest from the current point in the
-        /// metric of the summed Hessian: argmax_i (x - x_i)^T H (x - x_i) (the paper's choice).
+        /// metric of the summed Hessian: argmax_i (x - x_i)^T H (x - x_i) (the paper's §3.3).
         case distance
+        /// Farthest in each subfunction's own metric: argmax_i (x - x_i)^T H_i (x - x_i).
+        case singleDistance = "single-distance"
         /// Uniformly among the active subfunctions.
         case random
         /// The active subfunctions in turn.
@@ -28,7 +33,7 @@ public struct SFOSettings: Sendable, Hashable {
     public var maxGradientNoise = 1.0
     /// Largest allowed ratio between a curvature estimate's largest and smallest eigenvalues.
     public var maxEigenvalueRatio = 1e8
-    public var selection = Selection.distance
+    public var selection = Selection.distanceBoth
     /// After the first N evaluations, a step is at most this many times the average distance
     /// travelled per evaluation.
     public var maxStepLengthRatio = 10.0

@@ -74,13 +74,18 @@ struct SubfunctionModel {
             basis, Int32(dimension), 1, &total, Int32(dimension))
     }
 
-    /// Records the change from the last evaluation to (x, g), when both changes are long enough
-    /// and finite (SFO's `update_history`).
+    /// Records the change from the last recorded evaluation to (x, g) (sfo.py's `update_history`):
+    /// once the subfunction has been evaluated more than once (`evaluations` counts this
+    /// evaluation), when |s| and |y| reach `tolerance`, |cos(s, y)| does too, and both are finite.
+    /// Before its first record a subfunction's last position is the starting point and its last
+    /// gradient zero, as in the reference: a subfunction whose first step fails gets a pair from them.
     mutating func recordChange(position x: [Double], gradient g: [Double], maxHistory: Int, tolerance: Double) {
-        guard evaluations > 0 else { return }
+        guard evaluations > 1 else { return }
         let s = zip(x, position).map { $0 - $1 }, y = zip(g, gradient).map { $0 - $1 }
         let sLength = DenseMatrix.norm(s), yLength = DenseMatrix.norm(y)
-        guard sLength.isFinite, yLength.isFinite, sLength >= tolerance, yLength >= tolerance else { return }
+        guard sLength.isFinite, yLength.isFinite, sLength >= tolerance, yLength >= tolerance,
+            abs(DenseMatrix.dot(s[...], y[...]) / (sLength * yLength)) >= tolerance
+        else { return }
         historyS.insert(s, at: 0)
         historyY.insert(y, at: 0)
         if historyS.count > maxHistory {

@@ -1,34 +1,38 @@
-import DeterministicRandom
-
 /// SFO, the Sum of Functions Optimizer (Sohl-Dickstein, Poole & Ganguli, "Fast large-scale
 /// optimization by unifying stochastic gradient and quasi-Newton methods", ICML 2014), for
 /// F(x) = sum_{i=1..N} f_i(x) over a fixed partition of the data into N subfunctions.
 ///
 /// Each subfunction keeps a quadratic model G_i (see `SubfunctionModel`) from its last evaluation
 /// x_i, all expressed in one shared subspace (`OrthonormalSubspace`, spanned by the initial point
-/// and every evaluated gradient). One iteration:
+/// and every evaluated gradient). The rules follow the authors' reference implementation (sfo.py)
+/// where the paper leaves them open; docs/OPTIMIZERS.md lists each with its source, and
+/// SFOReferenceTests replays the reference's trajectory step by step. One iteration:
 ///
-/// 1. Choose j: an active subfunction with fewer than 2 evaluations if any (at random), else the
-///    active subfunction farthest from x in the summed metric, argmax_i (x - x_i)^T H (x - x_i)
-///    (paper §3.3); when every active one has been evaluated at x, activate a new one.
-/// 2. Evaluate f_j(x), f_j'(x). Step-failure guard (paper §3.6; `isFailure`): a non-finite value,
-///    a first evaluation above mean + 3 sd of the known values, or a rise beyond the model G_j(x) by
+/// 1. Choose j: an active subfunction with one evaluation (lowest index), else one with none (at
+///    random); else by `settings.selection` — by default a fair coin between the active
+///    subfunction farthest from x in the summed metric, argmax_i (x - x_i)^T H (x - x_i) (paper
+///    §3.3; when every active one has been evaluated at x, activate a new one), and the one
+///    farthest in its own metric, argmax_i (x - x_i)^T H_i (x - x_i).
+/// 2. Evaluate f_j(x), f_j'(x) (every evaluation counts and adds its gradient to the subspace).
+///    Step-failure guard (paper §3.6; `isFailure`): a non-finite value, a first evaluation above
+///    mean + 3 sd of the subfunctions evaluated at least twice, or a rise beyond the model G_j(x) by
 ///    more than the improvement the last step predicted for the other subfunctions. On failure the
 ///    step scale halves, f_j is evaluated at the previous point, the new point is backed off
 ///    towards it while it is >10x off the model, and SFO keeps whichever of the two is lower (the
 ///    other still adds a curvature pair). Otherwise the scale relaxes, s <- 1/N + s (1 - 1/N);
 ///    it never drops below 1e-5.
-/// 3. Add f_j'(x) to the subspace (collapse when K_max columns are used: the new basis spans every
-///    active subfunction's last position and gradient, the current point and the new gradient,
-///    filled with random directions to K_min = K_max / 1.5).
+/// 3. The subspace collapses when K_max columns are used: the new basis spans every active
+///    subfunction's last position and gradient, the current point and the new gradient, filled
+///    with random directions to K_min = K_max / 1.5.
 /// 4. Record (s, y) = (x - x_j, f_j'(x) - f_j'(x_j)) in j's history (at most L pairs) and rebuild
 ///    H_j (paper §3.4): work in an orthonormal basis of the history; beta_j = the smallest of the
 ///    L largest singular values of Y S^+ (an estimate of the curvature scale), bounded below by
 ///    its largest / `maxEigenvalueRatio`; then BFGS from beta_j I through the pairs, oldest first,
 ///        B <- B - B s s^T B / (s^T B s) + y y^T / (y^T s)
-///    (pairs normalised by |s|); eigenvalues of B below max|eig| / `maxEigenvalueRatio` are
-///    replaced by the median positive eigenvalue, so H_j is positive definite. A subfunction
-///    without history takes beta = median eigenvalue of H / (active count).
+///    (pairs normalised by |s|, whatever the signs); eigenvalues of B below
+///    max|eig| / `maxEigenvalueRatio` are replaced by the median positive eigenvalue, so H_j is
+///    positive definite. A subfunction without history takes beta = median eigenvalue of H /
+///    (active count).
 /// 5. Step to the minimum of sum_i G_i (paper eq. 4), in the subspace:
 ///        H = sum_i H_i,   g = sum_i [f_i'(x_i) + H_i (x - x_i)],   x <- x - s H^-1 g
 ///    (Cholesky; when roundoff makes H indefinite, its eigenvalues are clamped as in step 4),
@@ -56,6 +60,8 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     public private(set) var iterations = 0
     public private(set) var failedSteps = 0
     public private(set) var collapses = 0
+    /// The subfunction the last iteration chose.
+    public private(set) var lastSubfunction = -1
     public var activeCount: Int { models.reduce(0) { $0 + ($1.active ? 1 : 0) } }
     public var subspaceDimension: Int { subspace.dimension }
 
@@ -67,7 +73,6 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     let priorPosition: FlatVector<Scalar>
     let gradient: FlatVector<Scalar>
     let priorGradient: FlatVector<Scalar>
-    let failedGradient: FlatVector<Scalar>
     var stepScale = 1.0
     var predictedImprovement = 0.0
     var iterationsSinceGrowth = 0
@@ -77,9 +82,9 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     var current: [Double]
     var prior: [Double]
     var cyclicPosition = 0
-    /// SFO's random choices (initial active set, subfunctions chosen at random, the directions that
-    /// fill a collapsed subspace), from the run's seed.
-    var rng: Xoshiro256
+    /// SFO's random choices (`SFOChoices`): from the run's seed, or the reference's under a
+    /// deterministic patch.
+    var choices: SFOChoices
     let tolerance = 1e-12
 
     /// Bytes SFO allocates for M parameters and N subfunctions (the estimate runs are refused by): the
@@ -91,16 +96,24 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             + 4 * k * k * MemoryLayout<Double>.stride
     }
 
-    public init(parameters x: UnsafePointer<Scalar>, count: Int, subfunctions: Int, settings: SFOSettings, seed: UInt64)
-    {
+    public convenience init(
+        parameters x: UnsafePointer<Scalar>, count: Int, subfunctions: Int, settings: SFOSettings, seed: UInt64
+    ) {
+        self.init(parameters: x, count: count, subfunctions: subfunctions, settings: settings, choices: .seeded(seed))
+    }
+
+    public init(
+        parameters x: UnsafePointer<Scalar>, count: Int, subfunctions: Int, settings: SFOSettings,
+        choices: SFOChoices
+    ) {
         precondition(subfunctions >= 1 && count >= 1, "SFO needs at least one subfunction and one parameter")
         self.count = count
         subfunctionCount = subfunctions
         self.settings = settings
         let k = settings.subspaceCapacity(subfunctions: subfunctions, parameters: count)
         capacity = k
-        rng = Xoshiro256(seed: seed, stream: "sfo")
-        subspace = OrthonormalSubspace(count: count, capacity: capacity, initial: x, rng: &rng)
+        self.choices = choices
+        subspace = OrthonormalSubspace(count: count, capacity: capacity, initial: x, choices: &self.choices)
         let start = subspace.project(x)
         models = (0..<subfunctions).map { _ in SubfunctionModel(dimension: k, position: start) }
         lowRankTotal = [Double](repeating: 0, count: k * k)
@@ -110,8 +123,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         prior = start
         gradient = FlatVector(count: count)
         priorGradient = FlatVector(count: count)
-        failedGradient = FlatVector(count: count)
-        for i in rng.permutation(subfunctions).prefix(max(1, settings.initialSubfunctions)) {
+        for i in self.choices.sample(max(1, settings.initialSubfunctions), of: subfunctions) {
             models[i].active = true
             models[i].beta = settings.hessianInit
             models[i].largestEigenvalue = settings.hessianInit
@@ -126,64 +138,53 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         // date by every step and collapse) and the previous point's. Each projection would be a pass
         // over the M x K basis.
         let j = chooseSubfunction(at: current)
-        var loss = evaluate(f, j, x, gradient)
-        var trial = current
-        var extra: (position: [Double], gradient: FlatVector<Scalar>)? = nil
-        let failed = isFailure(j, loss: loss, at: trial)
+        lastSubfunction = j
+        var none: [[Double]] = []
+        var (loss, g) = evaluate(f, j, at: x, into: gradient, x: x, carrying: &none)
+        var extra: (position: [Double], gradient: [Double], loss: Double)? = nil
+        let failed = isFailure(j, loss: loss, finite: g != nil, at: current)
         if failed {
             failedSteps += 1
             stepScale /= 2
-            let priorLoss = evaluate(f, j, priorPosition.pointer, priorGradient)
+            var carried = [g ?? []]
+            var (priorLoss, priorG) = evaluate(
+                f, j, at: priorPosition.pointer, into: priorGradient, x: x, carrying: &carried)
+            if g != nil { g = carried[0] }
             // Back off towards the previous point while the new value is more than 10x the model's
             // predicted change away: x <- 0.99 x_prior + 0.01 x.
             let model = models[j]
             var predictedChange =
-                model.loss.isFinite ? abs(model.predictedLoss(at: trial) - model.loss) : abs(loss - priorLoss)
+                model.loss.isFinite ? abs(model.predictedLoss(at: current) - model.loss) : abs(loss - priorLoss)
             if !predictedChange.isFinite || predictedChange < tolerance { predictedChange = tolerance }
             var shrinks = 0
             while shrinks < 10, !(loss - priorLoss < 10 * predictedChange) {
                 for i in 0..<count { x[i] = Scalar(0.99) * priorPosition.pointer[i] + Scalar(0.01) * x[i] }
-                for k in 0..<capacity { trial[k] = 0.99 * prior[k] + 0.01 * trial[k] }
-                loss = evaluate(f, j, x, gradient)
+                for k in 0..<capacity { current[k] = 0.99 * prior[k] + 0.01 * current[k] }
+                var kept = [priorG ?? []]
+                (loss, g) = evaluate(f, j, at: x, into: gradient, x: x, carrying: &kept)
+                if priorG != nil { priorG = kept[0] }
                 shrinks += 1
             }
             if loss < priorLoss {
                 // The (backed-off) new point is better after all: stay; the previous point still
                 // adds a curvature pair.
-                failedGradient.copy(from: priorGradient)
-                extra = (prior, failedGradient)
+                if let priorG { extra = (prior, priorG, priorLoss) }
             } else {
-                if loss.isFinite && gradient.isFinite {
-                    failedGradient.copy(from: gradient)
-                    extra = (trial, failedGradient)
-                }
+                if loss.isFinite, let g { extra = (current, g, loss) }
                 x.update(from: priorPosition.pointer, count: count)
-                gradient.copy(from: priorGradient)
                 loss = priorLoss
-                trial = prior
+                g = priorG
+                current = prior
             }
         } else {
             relaxStepScale()
         }
         // Steps so short that they carry no usable curvature are avoided.
         stepScale = max(stepScale, 1e-5)
-        current = trial
 
-        var carried = [extra?.position ?? []]
-        let projectedGradient = addToSubspace(gradient.pointer, current: x, carrying: &carried)
-        if let extra {
-            // The extra point's gradient joins the subspace too; a collapse on the way maps the
-            // coordinates already computed.
-            var carriedBoth = [carried[0], projectedGradient]
-            let extraGradient = addToSubspace(extra.gradient.pointer, current: x, carrying: &carriedBoth)
-            models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
-            // Its value is not recorded as the subfunction's last value: the point kept comes next.
-            record(j, position: carriedBoth[0], gradient: extraGradient, loss: .nan)
-            record(j, position: current, gradient: carriedBoth[1], loss: loss)
-        } else {
-            models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
-            record(j, position: current, gradient: projectedGradient, loss: loss)
-        }
+        models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
+        if let extra { record(j, position: extra.position, gradient: extra.gradient, loss: extra.loss) }
+        if let g { record(j, position: current, gradient: g, loss: loss) }
         updateCurvature(j)
         models[j].accumulateLowRank(into: &lowRankTotal, sign: 1)
 
@@ -192,14 +193,13 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         return loss
     }
 
-    /// Step 4's bookkeeping: a new evaluation of subfunction j becomes its last one, the change
-    /// since the previous one joins its history.
+    /// Step 4's bookkeeping (sfo.py's `update_history`): an evaluation of subfunction j becomes its
+    /// last one, and the change since the previous one joins its history.
     func record(_ j: Int, position: [Double], gradient g: [Double], loss: Double) {
         models[j].recordChange(position: position, gradient: g, maxHistory: settings.maxHistory, tolerance: tolerance)
         models[j].position = position
         models[j].gradient = g
-        if loss.isFinite || models[j].evaluations == 0 { models[j].loss = loss }
-        models[j].evaluations += 1
+        models[j].loss = loss
     }
 
     func relaxStepScale() {
@@ -207,23 +207,47 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         stepScale = 1 / n + stepScale * (1 - 1 / n)
     }
 
-    func evaluate(_ f: Subfunction, _ j: Int, _ x: UnsafePointer<Scalar>, _ g: FlatVector<Scalar>) -> Double {
+    /// f_j and its gradient at `point`, counted (sfo.py's `f_df_wrapper`): the gradient joins the
+    /// subspace at once and its coordinates are returned (nil when it is not finite). `x` is the
+    /// current point, re-projected if the subspace collapses; `carried` coordinates are mapped.
+    func evaluate(
+        _ f: Subfunction, _ j: Int, at point: UnsafePointer<Scalar>, into g: FlatVector<Scalar>,
+        x: UnsafePointer<Scalar>, carrying carried: inout [[Double]]
+    ) -> (Double, [Double]?) {
         evaluations += 1
-        return f(j, x, g.pointer)
+        models[j].evaluations += 1
+        let loss = f(j, point, g.pointer)
+        guard g.isFinite else { return (loss, nil) }
+        return (loss, addToSubspace(g.pointer, current: x, carrying: &carried))
     }
 
-    /// Step 1.
+    /// Step 1 (sfo.py's `get_target_index`).
     func chooseSubfunction(at position: [Double]) -> Int {
         let active = models.indices.filter { models[$0].active }
+        // A second evaluation first, so that every active subfunction soon has a curvature pair.
+        if let j = active.first(where: { models[$0].evaluations == 1 }) { return j }
         let young = active.filter { models[$0].evaluations < 2 }
-        if !young.isEmpty { return young[rng.nextInt(below: young.count)] }
-        switch settings.selection {
-        case .random: return active[rng.nextInt(below: active.count)]
+        if !young.isEmpty { return choices.pick(young) }
+        var selection = settings.selection
+        if selection == .distanceBoth { selection = choices.flip() ? .distance : .singleDistance }
+        switch selection {
+        case .random: return choices.pick(active)
         case .cyclic:
             let j = active[cyclicPosition % active.count]
             cyclicPosition = (cyclicPosition + 1) % active.count
             return j
-        case .distance:
+        case .singleDistance:
+            var best = active[0], bestDistance = -1.0
+            for i in active {
+                let d = zip(position, models[i].position).map { $0 - $1 }
+                let distance = DenseMatrix.dot(d[...], models[i].hessianTimes(d)[...])
+                if distance > bestDistance {
+                    best = i
+                    bestDistance = distance
+                }
+            }
+            return best
+        case .distance, .distanceBoth:
             let h = summedHessian()
             var best = active[0], bestDistance = -Double.infinity
             for i in active {
@@ -236,7 +260,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             }
             let inactive = models.indices.filter { !models[$0].active }
             if bestDistance < tolerance, !inactive.isEmpty, models[best].evaluations > 0 {
-                let j = inactive[rng.nextInt(below: inactive.count)]
+                let j = choices.pick(inactive)
                 models[j].active = true
                 return j
             }
@@ -244,16 +268,17 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         }
     }
 
-    /// Step 2's test: is the step a failure? Non-finite values; a subfunction's first value above
-    /// mean + 3 sd of the others' last values; or a rise beyond the model's prediction by more than
+    /// Step 2's test (sfo.py's `handle_step_failure`): is the step a failure? Non-finite values; a
+    /// subfunction's first value above mean + 3 sd (population) of the last values of the
+    /// subfunctions evaluated at least twice; or a rise beyond the model's prediction by more than
     /// the improvement the step predicted for the other subfunctions,
     ///     f_j(x) - G_j(x) > 1/2 dx^T H dx - (f_j(x_j) - G_j(x)).
-    func isFailure(_ j: Int, loss: Double, at position: [Double]) -> Bool {
-        if !loss.isFinite || !gradient.isFinite { return true }
+    func isFailure(_ j: Int, loss: Double, finite: Bool, at position: [Double]) -> Bool {
+        if !loss.isFinite || !finite { return true }
         let model = models[j]
-        if model.evaluations == 0 {
-            let known = models.filter { $0.evaluations > 0 && $0.loss.isFinite }.map(\.loss)
-            guard known.count > 1 else { return false }
+        if model.evaluations == 1 {
+            let known = models.filter { $0.evaluations > 1 }.map(\.loss)
+            guard !known.isEmpty else { return false }
             let mean = known.reduce(0, +) / Double(known.count)
             let sd = (known.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(known.count)).squareRoot()
             return loss > mean + 3 * sd
@@ -282,7 +307,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         }
         let kept = columns.count / k
         let target = settings.collapsedDimension(capacity: capacity)
-        for _ in 0..<target { for _ in 0..<k { columns.append(rng.nextGaussian()) } }
+        for _ in 0..<target { columns += choices.direction(k) }
         let (basis, rank) = DenseMatrix.orthonormalBasis(columns, rows: k, count: kept + target)
         // Random fill makes the rank at least `target` in exact arithmetic; never ask for more than it has.
         let newDimension = min(target, rank)
@@ -316,18 +341,24 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         return h
     }
 
-    /// Step 4.
+    /// Step 4 (sfo.py's `update_hessian`).
     func updateCurvature(_ j: Int) {
         let k = capacity
         let pairs = models[j].historyS.count
         guard pairs > 0 else {
+            // No history: beta = the median eigenvalue of the summed Hessian over all K_max
+            // dimensions (the unused ones have the diagonal alone) / the active count.
             models[j].rank = 0
             models[j].basis = []
             models[j].core = []
             let n = subspace.dimension
+            let diagonal = models.reduce(0) { $0 + ($1.active ? $1.beta : 0) }
             let eigen = DenseMatrix.symmetricEigen(leadingBlock(summedHessian(), n), n: n)
-            let beta =
-                (eigen.map { DenseMatrix.median($0.values) } ?? settings.hessianInit) / Double(max(activeCount, 1))
+            let values = (eigen?.values ?? []) + [Double](repeating: diagonal, count: k - n)
+            var beta =
+                (values.isEmpty ? settings.hessianInit : DenseMatrix.median(values)) / Double(max(activeCount, 1))
+            // The reference's early rescue for a too-large hessian-init.
+            if models[j].evaluations > 2 && evaluations < 5 { beta /= 10 }
             models[j].beta = beta
             models[j].largestEigenvalue = beta
             return
@@ -339,42 +370,45 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         let s = DenseMatrix.multiply(q, models[j].historyS.flatMap { $0 }, m: r, n: pairs, k: k, transposeA: true)
         let y = DenseMatrix.multiply(q, models[j].historyY.flatMap { $0 }, m: r, n: pairs, k: k, transposeA: true)
 
-        // Curvature scale: singular values of Y S^+ (square roots of the eigenvalues of (Y S^+)^T (Y S^+)).
-        var scales = curvatureScales(s: s, y: y, r: r, pairs: pairs)
-        let activeBetas = models.filter(\.active).map(\.beta)
-        if scales.min() == 0 { scales = scales.map { $0 + (activeBetas.max() ?? settings.hessianInit) } }
-        let sorted = scales.sorted(by: >)
-        var smallest =
-            sorted.isEmpty
-            ? (models.filter(\.active).map(\.largestEigenvalue).max() ?? settings.hessianInit)
-            : sorted[min(pairs, sorted.count) - 1]
-        let largest = sorted.first ?? smallest
-        if smallest < largest / settings.maxEigenvalueRatio { smallest = largest / settings.maxEigenvalueRatio }
-        var beta = smallest
+        // Curvature scale: the `pairs` largest singular values of Y S^+; if the smallest of them is
+        // zero or any is not finite, all are the largest beta of the active subfunctions.
+        var scales = Array(curvatureScales(s: s, y: y, r: r, pairs: pairs).sorted().suffix(pairs))
+        if scales.isEmpty || scales.min() == 0 || !scales.allSatisfy(\.isFinite) {
+            let fallback = models.filter(\.active).map(\.beta).max() ?? settings.hessianInit
+            scales = [Double](repeating: fallback, count: max(1, scales.count))
+        }
+        let largest = scales.max()!
+        var beta = max(scales.min()!, largest / settings.maxEigenvalueRatio)
 
-        // BFGS from beta I through the pairs, oldest first.
-        var b = [Double](repeating: 0, count: r * r)
-        for i in 0..<r { b[i * r + i] = beta }
+        // BFGS from beta I through the pairs, oldest first, keeping the low-rank part L apart
+        // (B = beta I + L): L <- L + y y^T / (y^T s) - B s s^T B / (s^T B s), pairs normalised by
+        // |s|, whatever the signs of y^T s and s^T B s (the reference's complex square roots). A pair
+        // with y^T s = 0 or s^T B s = 0 is skipped, and beta becomes the largest scale.
+        var low = [Double](repeating: 0, count: r * r)
         for p in stride(from: pairs - 1, through: 0, by: -1) {
             var sp = Array(s[(p * r)..<((p + 1) * r)]), yp = Array(y[(p * r)..<((p + 1) * r)])
             let length = DenseMatrix.norm(sp)
             sp = sp.map { $0 / length }
             yp = yp.map { $0 / length }
-            let bs = DenseMatrix.multiply(b, sp, m: r, n: 1, k: r)
+            var bs = DenseMatrix.multiply(low, sp, m: r, n: 1, k: r)
+            for i in 0..<r { bs[i] += beta * sp[i] }
             let sbs = DenseMatrix.dot(sp[...], bs[...]), ys = DenseMatrix.dot(yp[...], sp[...])
-            guard sbs > 0, ys != 0, (1 / ys).isFinite, (1 / sbs).isFinite else {
+            guard (1 / ys).isFinite, (1 / sbs).isFinite, yp.allSatisfy(\.isFinite) else {
                 beta = largest
                 continue
             }
-            for c in 0..<r { for row in 0..<r { b[c * r + row] += yp[row] * yp[c] / ys - bs[row] * bs[c] / sbs } }
+            for c in 0..<r { for row in 0..<r { low[c * r + row] += yp[row] * yp[c] / ys - bs[row] * bs[c] / sbs } }
         }
-        // Positive definite: small or negative eigenvalues -> the median positive eigenvalue.
+        // Positive definite: eigenvalues of B below max|eig| / `maxEigenvalueRatio` -> the median
+        // positive eigenvalue (all -> the largest scale when none is positive).
+        var b = low
+        for i in 0..<r { b[i * r + i] += beta }
         var core = [Double](repeating: 0, count: r * r)
         if let (values, vectors) = DenseMatrix.symmetricEigen(b, n: r) {
-            let positive = values.filter { $0 > 0 }
-            let median = positive.isEmpty ? largest : DenseMatrix.median(positive)
-            let cutoff = (values.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio
-            let clamped = values.map { $0 < cutoff ? median : $0 }
+            let spectrum = values.max()! > 0 ? values : [Double](repeating: largest, count: r)
+            let median = DenseMatrix.median(spectrum.filter { $0 > 0 })
+            let cutoff = (spectrum.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio
+            let clamped = spectrum.map { $0 < cutoff ? median : $0 }
             for a in 0..<r {
                 for c in 0..<r {
                     var sum = 0.0
@@ -392,24 +426,13 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         models[j].core = core
     }
 
-    /// Singular values of Y S^+ for the history in basis coordinates (s, y: r x pairs).
+    /// Singular values of Y S^+ for the history in basis coordinates (s, y: r x pairs), S^+ as
+    /// `numpy.linalg.pinv` computes it: square roots of the eigenvalues of (Y S^+)^T (Y S^+).
     func curvatureScales(s: [Double], y: [Double], r: Int, pairs: Int) -> [Double] {
-        // S^+ = (S^T S)^+ S^T, with the pseudo-inverse from the eigendecomposition of S^T S.
-        let sts = DenseMatrix.multiply(s, s, m: pairs, n: pairs, k: r, transposeA: true)
-        guard let (values, vectors) = DenseMatrix.symmetricEigen(sts, n: pairs) else { return [0, 1] }
-        let cutoff = (values.max() ?? 0) * 1e-15 * Double(pairs)
-        var inverse = [Double](repeating: 0, count: pairs * pairs)
-        for e in 0..<pairs where values[e] > cutoff {
-            for c in 0..<pairs {
-                for row in 0..<pairs {
-                    inverse[c * pairs + row] += vectors[e * pairs + row] * vectors[e * pairs + c] / values[e]
-                }
-            }
-        }
-        let pseudoInverse = DenseMatrix.multiply(inverse, s, m: pairs, n: r, k: pairs, transposeB: true)  // pairs x r
+        guard let pseudoInverse = DenseMatrix.pseudoInverse(s, m: r, n: pairs) else { return [0] }  // pairs x r
         let dd = DenseMatrix.multiply(y, pseudoInverse, m: r, n: r, k: pairs)  // r x r
         let squared = DenseMatrix.multiply(dd, dd, m: r, n: r, k: r, transposeA: true)
-        guard let (w, _) = DenseMatrix.symmetricEigen(squared, n: r) else { return [0, 1] }
+        guard let (w, _) = DenseMatrix.symmetricEigen(squared, n: r) else { return [0] }
         return w.map { abs($0).squareRoot() }
     }
 
@@ -477,7 +500,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
             noisePower >= meanPower * settings.maxGradientNoise || failed || iterationsSinceGrowth - 1 > active.count
         let inactive = models.indices.filter { !models[$0].active }
         if growthWanted, !inactive.isEmpty {
-            models[inactive[rng.nextInt(below: inactive.count)]].active = true
+            models[choices.pick(inactive)].active = true
             iterationsSinceGrowth = 0
         }
     }

@@ -26,10 +26,11 @@ extension OptimizerConfiguration {
         return max(1, min(examples, requested == 0 ? (examples + batchSize - 1) / batchSize : requested))
     }
 
-    /// Bytes SFO will allocate for `parameters` parameters.
+    /// Bytes SFO will allocate for `parameters` parameters: its Float64 state, plus the Float64
+    /// parameters it steps and the model's Float32 point and gradient.
     public func sfoEstimatedBytes(parameters: Int, examples: Int, batchSize: Int) -> Int {
-        SumOfFunctionsOptimizer<Float>.memoryBytes(
+        SumOfFunctionsOptimizer<Double>.memoryBytes(
             parameters: parameters, subfunctions: sfoSubfunctionCount(examples: examples, batchSize: batchSize),
-            settings: sfoSettings)
+            settings: sfoSettings) + parameters * (MemoryLayout<Double>.stride + 2 * MemoryLayout<Float>.stride)
     }
 }

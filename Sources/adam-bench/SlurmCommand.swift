@@ -184,13 +184,13 @@ struct SlurmContinueCommand: ParsableCommand {
             FileManager.default.fileExists(atPath: $0)
         }
         if !shards.isEmpty {
-            var merge = try MergeCommand.parse(["--into", campaign.mergedPath] + shards)
+            let merge = try MergeCommand.parse(["--into", campaign.mergedPath] + shards)
             try merge.run()
         }
         let (open, undecided, total) = try SlurmCommand.openRuns(campaign)
         let rounds = SlurmCommand.rounds(dir)
         if open.isEmpty && undecided.isEmpty {
-            var report = try ReportCommand.parse([
+            let report = try ReportCommand.parse([
                 "--db", campaign.mergedPath, "--out", dir.appendingPathComponent("report").path,
             ])
             try report.run()

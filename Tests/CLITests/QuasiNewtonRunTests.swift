@@ -55,6 +55,29 @@ import Testing
         #expect(markdown.contains("Cost per iteration") && markdown.contains("training_loss_by_time.svg"))
     }
 
+    /// Issue 19: fig2b's problem at a reduced size (the paper's ReLU network narrowed to 256 units,
+    /// its L2, 6,000 MNIST images in 25 subfunctions, 5 passes): SFO converges on each of five seeds,
+    /// none diverging, and ends well below where it started.
+    @Test func sfoDivergesOnNoSeedOfAReducedFig2b() throws {
+        let dir = try temporaryDirectory()
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "sfo-seeds", model: "{name: mlp, hidden: [256, 256], l2: 1.0e-6}", epochs: 5, subset: 6000,
+            optimizers: "  - {name: sfo, hyperparameters: {subfunctions: 25}}", seeds: "[1, 2, 3, 4, 5]")
+        let db = dir.appendingPathComponent("s.sqlite").path
+        let out = try runner.run([spec, "--db", db, "--scale", "paper", "--jobs", "2"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let store = try ResultStore(path: db)
+        let runs = try store.runs()
+        #expect(runs.count == 5)
+        for run in runs {
+            #expect(
+                run.status == .completed, "seed \(run.seed): \(run.status.rawValue) at step \(run.divergedStep ?? -1)")
+            let losses = try store.metrics(runID: run.id, name: MetricPoint.trainLoss).map(\.value)
+            print("SFO reduced fig2b, seed \(run.seed): training cost by pass \(losses)")
+            #expect(losses.count == 6 && losses.last! < 0.1 * losses.first!, "seed \(run.seed): \(losses)")
+        }
+    }
+
     @Test func aKilledSFORunStartsOverToTheSameCurve() throws {
         let dir = try temporaryDirectory()
         let spec = try RunnerTests.writeSpec(
