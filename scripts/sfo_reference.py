@@ -14,7 +14,8 @@ and NumPy. Nothing of the reference is vendored here; this script only imports i
       trajectory on the quadratic problem step by step, its random choices made deterministic
       (np.random.permutation -> the identity, np.random.randn() -> -1, +1, -1, ...: the
       `SFOChoices.firstChoice` of AdamBench's SFO), for a subspace spanning the space and for the
-      default subspace up to its first collapse.
+      default subspace up to its first collapse; and the evaluations its seeded runs (seeds 1-5,
+      minimum step length 0) need to a relative error of 1e-10 with either subspace.
 
 Run NumPy single-threaded for timings (OPENBLAS_NUM_THREADS=1).
 """
@@ -81,25 +82,30 @@ def spanning(opt):
     opt.full_H = np.zeros((m, m))
 
 
+def evaluations(sfo, problem, span, minimum, seed, budget):
+    """(evaluations to 1e-4, to 1e-10, final relative error) of one seeded reference run."""
+    np.random.seed(seed)
+    opt = sfo.SFO(problem.f_df, problem.x0.copy(), list(range(problem.n)), display=0,
+                  minimum_step_length=minimum)
+    if span:
+        spanning(opt)
+    to4 = None
+    while problem.error(opt.theta) > 1e-10 and opt.eval_count_total < budget:
+        opt.optimization_step()
+        if to4 is None and problem.error(opt.theta) <= 1e-4:
+            to4 = opt.eval_count_total
+    return to4, int(opt.eval_count_total), problem.error(opt.theta)
+
+
 def quadratic(sfo, args):
     problem = Quadratic()
     print("subspace\tminimum step\tseed\tevaluations to 1e-4\tto 1e-10\tfinal error")
     for span in (False, True):
         for minimum in args.minimum_step:
             for seed in range(1, 6):
-                np.random.seed(seed)
-                opt = sfo.SFO(problem.f_df, problem.x0.copy(), list(range(problem.n)), display=0,
-                              minimum_step_length=minimum)
-                if span:
-                    spanning(opt)
-                to4 = None
-                while problem.error(opt.theta) > 1e-10 and opt.eval_count_total < args.budget:
-                    opt.optimization_step()
-                    if to4 is None and problem.error(opt.theta) <= 1e-4:
-                        to4 = opt.eval_count_total
-                name = "spanning" if span else f"default (K_max {opt.K_max})"
-                print(f"{name}\t{minimum:g}\t{seed}\t{to4}\t{opt.eval_count_total}\t"
-                      f"{problem.error(opt.theta):.3e}", flush=True)
+                to4, total, error = evaluations(sfo, problem, span, minimum, seed, args.budget)
+                name = "spanning" if span else "default"
+                print(f"{name}\t{minimum:g}\t{seed}\t{to4}\t{total}\t{error:.3e}", flush=True)
 
 
 def deterministic_choices():
@@ -152,8 +158,13 @@ def trace(sfo, problem, span, steps, minimum):
 
 
 def fixture(sfo, args):
-    deterministic_choices()
     problem = Quadratic()
+    # Seeded runs first (NumPy's own generator), then the deterministic traces.
+    counts = {
+        name: [evaluations(sfo, problem, span, 0.0, seed, 100_000)[1] for seed in range(1, 6)]
+        for name, span in (("default", False), ("spanning", True))
+    }
+    deterministic_choices()
     cases = {
         "spanning": trace(sfo, problem, True, args.steps, 0.0),
         "default-until-collapse": trace(sfo, problem, False, args.steps, 0.0),
@@ -167,12 +178,14 @@ def fixture(sfo, args):
         "problem": "Tests/QuasiNewtonTests/Fixtures/lbfgs-quadratic-reference.json",
         "choices": "np.random.permutation -> identity; np.random.randn() -> -1, +1, -1, ...",
         "cases": cases,
+        "evaluations_to_1e-10": {"seeds": [1, 2, 3, 4, 5], "minimum_step_length": 0, **counts},
     }
     with open(args.out, "w") as f:
         json.dump(out, f, indent=0)
         f.write("\n")
     for name, case in cases.items():
         print(f"{name}: {len(case['steps'])} steps, final loss {case['steps'][-1]['loss']:.6e}")
+    print(f"evaluations to 1e-10 (seeds 1-5): {counts}")
     print(f"wrote {args.out}")
 
 

@@ -18,8 +18,19 @@ import Testing
             let minimum_step_length: Double
             let steps: [Step]
         }
+        struct Counts: Decodable {
+            let seeds: [UInt64]
+            let `default`: [Int]
+            let spanning: [Int]
+        }
         let reference: String
         let cases: [String: Case]
+        let evaluations: Counts
+
+        enum CodingKeys: String, CodingKey {
+            case reference, cases
+            case evaluations = "evaluations_to_1e-10"
+        }
     }
 
     static let fixture: Fixture = {
@@ -63,5 +74,34 @@ import Testing
         print(
             "SFO vs \(Self.fixture.reference), \(name): \(reference.steps.count) steps, \(failures) failed, largest deviation \(largest)"
         )
+    }
+
+    /// Issue 19's acceptance on the quadratic problem: over seeds 1-5, the median number of
+    /// subfunction evaluations to a relative error of 1e-10 is within 1.5x of the reference's
+    /// seeded runs' (its own random generator; minimum step length 0), with either subspace.
+    @Test(arguments: [false, true])
+    func needsAsManyEvaluationsAsTheReference(spanning: Bool) {
+        var settings = SFOSettings()
+        settings.minimumStepLength = 0
+        if spanning { settings.maxSubspaceDimension = problem.dimension }
+        let counts = Self.fixture.evaluations.seeds.map { seed -> Int in
+            let sfo = SumOfFunctionsOptimizer<Double>(
+                parameters: problem.start, count: problem.dimension, subfunctions: problem.n, settings: settings,
+                seed: seed)
+            var x = problem.start
+            while problem.relativeError(x) > 1e-10 && sfo.evaluations < 100_000 {
+                _ = x.withUnsafeMutableBufferPointer { p in
+                    sfo.step(parameters: p.baseAddress!) { problem.subfunction($0, $1, $2) }
+                }
+            }
+            return sfo.evaluations
+        }
+        let reference = spanning ? Self.fixture.evaluations.spanning : Self.fixture.evaluations.default
+        func median(_ v: [Int]) -> Double { Double(v.sorted()[v.count / 2]) }
+        let ratio = median(counts) / median(reference)
+        print(
+            "SFO evaluations to 1e-10, \(spanning ? "spanning" : "default") subspace, seeds 1-5: ours \(counts), reference \(reference), ratio of medians \(ratio)"
+        )
+        #expect(ratio <= 1.5 && ratio >= 1 / 1.5, "ours \(counts) vs the reference's \(reference)")
     }
 }
