@@ -24,7 +24,8 @@ KERNEL_NOTE = @$(if $(KERNEL_ENV),echo "$@: OPENBLAS_CORETYPE and OPENBLAS_L2_SI
 export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
-.PHONY: help deps data build lint format test smoke baseline-runs check-baseline update-baseline bench bench-peers reproduce report export-results import-results clean distclean
+
+.PHONY: help deps data build lint format test smoke fuzz baseline-runs check-baseline update-baseline bench bench-peers reproduce report export-results import-results clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
@@ -100,6 +101,27 @@ update-baseline: baseline-runs ## Record the BASELINE_SCALE runs as the new comm
 	$(PYTHON) -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute(\"VACUUM INTO '\" + sys.argv[2] + \"'\")" $(BASELINE_RUN) .build/baseline-new.sqlite
 	gzip -9 -n -c .build/baseline-new.sqlite > "$(BASELINE)"
 	@echo "update-baseline: wrote $(BASELINE); commit it with the change that moved the numbers"
+
+# libFuzzer targets (Sources/adam-bench-fuzz): every parser users hand files to, fed mutated bytes
+# from the committed seed corpus (Tests/FuzzCorpus/TARGET, copied so it stays as committed) for
+# FUZZ_SECONDS each, with AddressSanitizer. A trap or a sanitizer report stops the target, leaves
+# the input in .build/fuzz-artifacts/TARGET/ and fails the rule. Not part of `make test`. Leak
+# checking is off (Foundation's Data(contentsOf:) leaks 4 KB reading an empty file); Swift's own
+# crash reporter is off so that AddressSanitizer reports a trap.
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS := spec idx cifar10 imdb trace database
+FUZZ_BIN := .build/fuzz/release/adam-bench-fuzz
+fuzz: deps ## Fuzz every parser for FUZZ_SECONDS each (libFuzzer + AddressSanitizer; targets: FUZZ_TARGETS)
+	ADAMBENCH_FUZZ=1 $(SWIFT) build -c release --scratch-path .build/fuzz --product adam-bench-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting|Linking|Applying)|__asan_extra_spill_area'; exit $${PIPESTATUS[0]}
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	  rm -rf .build/fuzz-corpus/$$t .build/fuzz-artifacts/$$t; mkdir -p .build/fuzz-corpus/$$t .build/fuzz-artifacts/$$t; \
+	  cp Tests/FuzzCorpus/$$t/* .build/fuzz-corpus/$$t/; \
+	  ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no ADAMBENCH_FUZZ_TARGET=$$t $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
+	    -max_len=65536 -artifact_prefix=.build/fuzz-artifacts/$$t/ -print_final_stats=1 .build/fuzz-corpus/$$t \
+	    > .build/fuzz-artifacts/$$t.log 2>&1 || status=1; \
+	  echo "fuzz $$t: $$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' .build/fuzz-artifacts/$$t.log | grep -o '[0-9]*$$') executions, corpus $$(ls .build/fuzz-corpus/$$t | wc -l) inputs, $$(ls .build/fuzz-artifacts/$$t | wc -l) crashes (log .build/fuzz-artifacts/$$t.log)"; \
+	done; exit $$status
 
 bench: build ## Throughput benchmarks, one thread: optimizers, models, results store
 	$(KERNEL_NOTE)

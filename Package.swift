@@ -107,3 +107,13 @@ let package = Package(
             name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments"], exclude: ["Golden"]),
     ]
 )
+
+// The libFuzzer targets (`make fuzz`), declared only for that build: `-parse-as-library` leaves
+// `main` to libFuzzer, so the target cannot link in an ordinary build.
+if Context.environment["ADAMBENCH_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "adam-bench-fuzz", dependencies: ["Datasets", "Experiments", "Optimizers", "ResultStore"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "adam-bench-fuzz", targets: ["adam-bench-fuzz"]))
+}

@@ -31,7 +31,19 @@ public struct IDXFile {
             dimensions.append(
                 Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3]))
         }
-        let payload = dimensions.reduce(1, *)
+        // The product of the sizes, refusing one that overflows (a corrupted header can name
+        // dimensions of 2^32 - 1 each).
+        var payload = 1
+        for size in dimensions {
+            let (product, overflow) = payload.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= Int(Int32.max) else {
+                throw DatasetError(
+                    file: file,
+                    "IDX dimensions \(dimensions.map(String.init).joined(separator: "x")) imply more than \(Int32.max) values; the header is corrupted"
+                )
+            }
+            payload = product
+        }
         guard bytes.count == headerSize + payload else {
             let what = bytes.count < headerSize + payload ? "truncated IDX file" : "IDX file has trailing bytes"
             throw DatasetError(

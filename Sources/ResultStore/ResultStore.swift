@@ -124,6 +124,35 @@ public final class ResultStore: Sendable {
                 "\(path): written by a newer AdamBench (schema migrations \(unknown.joined(separator: ", ")) "
                     + "are unknown to this version); upgrade adam-bench to read it")
         }
+        try refuseAlteredTables(db, path: path, migrator: migrator)
+    }
+
+    /// Throws when a table of `db` lacks a column, or has one, that the schema migrations it records
+    /// do not give it: a damaged file, or one altered outside AdamBench. (Reading such a file would
+    /// otherwise stop at the first missing column.) The expected shape is that of an in-memory
+    /// database migrated up to the same migration.
+    static func refuseAlteredTables(_ db: Database, path: String, migrator: DatabaseMigrator) throws {
+        let applied = try migrator.appliedIdentifiers(db)
+        guard let last = migrator.migrations.last(where: applied.contains) else { return }
+        let reference = try DatabaseQueue()
+        try migrator.migrate(reference, upTo: last)
+        let expected = try reference.read { try columns(of: $0) }
+        let actual = try columns(of: db)
+        for (table, names) in expected.sorted(by: { $0.key < $1.key }) where actual[table] != names {
+            let found = actual[table].map { "columns \($0.joined(separator: ", "))" } ?? "no such table"
+            throw StoreError(
+                "\(path): table \(table) has \(found); expected columns \(names.joined(separator: ", ")) (schema "
+                    + "\(last)); the database is damaged or was altered outside AdamBench")
+        }
+    }
+
+    /// Column names by table (SQLite's own tables left out).
+    static func columns(of db: Database) throws -> [String: [String]] {
+        let tables = try String.fetchAll(
+            db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        var result: [String: [String]] = [:]
+        for table in tables { result[table] = try db.columns(in: table).map(\.name) }
+        return result
     }
 
     /// Moves everything the write-ahead log holds into the database file and empties the log, so

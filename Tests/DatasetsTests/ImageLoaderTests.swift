@@ -69,6 +69,20 @@ import Testing
                 == "\(url.path): wrong magic number 0x803, expected 0x00000801 (unsigned bytes, 1 dimension)")
     }
 
+    /// Found by `make fuzz` (target idx): a header naming three dimensions of 2^32 - 1 overflowed
+    /// the product of the sizes (a trap). It is an error naming the dimensions now.
+    @Test func dimensionsWhoseProductOverflowsAreRejected() throws {
+        let header: [UInt8] = [0, 0, 8, 3] + [UInt8](repeating: 0xff, count: 12)
+        #expect(throws: DatasetError.self) {
+            _ = try IDXFile(bytes: header + [UInt8](repeating: 0xff, count: 64), expectedDimensionCount: 3, file: "x")
+        }
+        do {
+            _ = try IDXFile(bytes: header, expectedDimensionCount: 3, file: "x")
+        } catch {
+            #expect("\(error)".contains("IDX dimensions 4294967295x4294967295x4294967295 imply more than"))
+        }
+    }
+
     @Test func labelCountAndRangeAreChecked() throws {
         let folder = try mnistFolder(gzip: false)
         let url = folder.appendingPathComponent("train-labels-idx1-ubyte")

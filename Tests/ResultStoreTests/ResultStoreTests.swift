@@ -67,6 +67,32 @@ import Testing
         #expect(throws: StoreError.self) { try ResultStore(path: missingFolder) }
     }
 
+    /// Found by `make fuzz` (target database): a file whose `runs` table lacked a column stopped
+    /// GRDB at the first row read (a trap). Opening it, for reading or writing, is an error naming
+    /// the table now, and the file is left as it was.
+    @Test func refusesATableWithAMissingColumn() throws {
+        let path = try temporaryPath()
+        let store = try ResultStore(path: path)
+        try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        try store.ensureRuns([newRun("a")])
+        store.checkpointIfLastWriter()
+        let script =
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+            + "c.execute('alter table runs drop column steps_completed'); c.commit()"
+        #expect(try ChildProcess.run("python3", ["-c", script, path], timeout: 120).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for readOnly in [true, false] {
+            do {
+                _ = try ResultStore(path: path, readOnly: readOnly)
+                Issue.record("opened a database whose runs table lacks a column (readOnly \(readOnly))")
+            } catch let e as StoreError {
+                #expect(e.description.contains("table runs has columns") && e.description.contains("steps_completed"))
+                #expect(e.description.contains("damaged or was altered outside AdamBench"))
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "nothing written")
+    }
+
     @Test func refusesAForeignSQLiteDatabaseAndANewerSchema() throws {
         let foreign = try temporaryPath()
         let script =
