@@ -61,25 +61,22 @@ public struct SFOChoices: Sendable {
 
     /// A direction of `k` entries to fill a collapsed subspace with.
     mutating func direction(_ k: Int) -> [Double] {
-        switch source {
-        case .seeded(var rng):
-            let v = (0..<k).map { _ in rng.nextGaussian() }
-            source = .seeded(rng)
-            return v
-        case .firstChoice(let flips, let fills):
-            source = .firstChoice(flips: flips, fills: fills + 1)
-            return (0..<k).map { $0 == fills % k ? 1 : 0 }
-        }
+        if let v = seededGaussians(k) { return v }
+        guard case .firstChoice(let flips, let fills) = source else { return [] }
+        source = .firstChoice(flips: flips, fills: fills + 1)
+        return (0..<k).map { $0 == fills % k ? 1 : 0 }
     }
 
     /// Gaussian entries (the subspace's starting direction when the initial point is zero).
     mutating func gaussians(_ n: Int) -> [Double] {
-        switch source {
-        case .seeded(var rng):
-            let v = (0..<n).map { _ in rng.nextGaussian() }
-            source = .seeded(rng)
-            return v
-        case .firstChoice: return (0..<n).map { $0 == 0 ? 1 : 0 }
-        }
+        seededGaussians(n) ?? (0..<n).map { $0 == 0 ? 1 : 0 }
+    }
+
+    /// `n` standard normal draws from the seeded stream; nil in `firstChoice` mode.
+    private mutating func seededGaussians(_ n: Int) -> [Double]? {
+        guard case .seeded(var rng) = source else { return nil }
+        let v = (0..<n).map { _ in rng.nextGaussian() }
+        source = .seeded(rng)
+        return v
     }
 }
