@@ -97,12 +97,15 @@ import Testing
             "merge", "--into", target, dir.appendingPathComponent("no.sqlite").path,
         ])
         #expect(missing.status != 0 && missing.stderr.contains("no.sqlite: no such database"))
-        // A task on a node of another CPU family refuses to add its curves to the campaign.
+        // A task on a node of another CPU family refuses to add its curves to the campaign: this
+        // process computes with the Haswell kernels (any x86-64 CPU with AVX2 runs them), the
+        // campaign expects SkylakeX.
         let spec = try StagedRunTests.writeSpec(dir)
-        let other = try run([
-            "run", spec, "--db", dir.appendingPathComponent("s.sqlite").path, "--scale", "paper", "--shard", "1/2",
-            "--expect-kernels", "skylakex",
-        ])
+        let other = try AdamBenchExecutable.run(
+            [
+                "run", spec, "--db", dir.appendingPathComponent("s.sqlite").path, "--scale", "paper", "--shard", "1/2",
+                "--expect-kernels", "skylakex", "--data-dir", RunnerTests.dataFolder,
+            ], environment: ["OPENBLAS_CORETYPE": "Haswell"])
         #expect(other.status != 0 && other.stderr.contains("--expect-kernels skylakex: this process computes with"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sqlite").path))
     }
