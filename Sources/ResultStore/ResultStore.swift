@@ -42,7 +42,10 @@ public final class ResultStore: Sendable {
         if exists { try Self.refuseNonSQLite(path) }
         // A foreign or newer database is refused before anything writes to it: opening the pool
         // below would already switch its journal to WAL.
-        if exists, let queue = try? DatabaseQueue(path: path, configuration: Self.readOnly) {
+        // (With a busy timeout: another process may be creating the schema this very moment.)
+        var checking = Self.readOnly
+        checking.busyMode = .timeout(60)
+        if exists, let queue = try? DatabaseQueue(path: path, configuration: checking) {
             try queue.read { db in try Self.refuseForeignOrNewer(db, path: path, migrator: StoreSchema.migrator) }
         }
         // Opening checks and migrates the schema; another process doing the same at the same moment
