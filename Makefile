@@ -25,7 +25,7 @@ export ADAMBENCH_SHARED := $(abspath $(SHARED_DIR))
 export ADAMBENCH_DATA := $(abspath $(DATA_DIR))
 
 
-.PHONY: help deps data build lint format test smoke fuzz baseline-runs check-baseline update-baseline bench bench-peers reproduce report export-results import-results clean distclean
+.PHONY: help deps data build lint format test smoke fuzz soak baseline-runs check-baseline update-baseline bench bench-peers reproduce report export-results import-results clean distclean
 
 SCALE ?= quick
 DB ?= results/adambench.sqlite
@@ -122,6 +122,14 @@ fuzz: deps ## Fuzz every parser for FUZZ_SECONDS each (libFuzzer + AddressSaniti
 	    > .build/fuzz-artifacts/$$t.log 2>&1 || status=1; \
 	  echo "fuzz $$t: $$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' .build/fuzz-artifacts/$$t.log | grep -o '[0-9]*$$') executions, corpus $$(ls .build/fuzz-corpus/$$t | wc -l) inputs, $$(ls .build/fuzz-artifacts/$$t | wc -l) crashes (log .build/fuzz-artifacts/$$t.log)"; \
 	done; exit $$status
+
+# The kill soak (Tests/CLITests/KillSoakTests.swift): `run` alone, two `run`s on one database, and
+# `merge`, SIGKILLed at SOAK_SEED's random moments until SOAK_KILLS kills have landed; every database
+# then finished must hold the uninterrupted curves and point counts. `make test` runs it with 20.
+SOAK_KILLS ?= 100
+SOAK_SEED ?= $(shell date +%s)
+soak: deps data build ## SIGKILL soak: SOAK_KILLS kills (default 100) at random moments (SOAK_SEED; default: the time)
+	ADAMBENCH_SOAK_KILLS=$(SOAK_KILLS) ADAMBENCH_SOAK_SEED=$(SOAK_SEED) $(SWIFT) test -c release --filter KillSoakTests
 
 bench: build ## Throughput benchmarks, one thread: optimizers, models, results store
 	$(KERNEL_NOTE)

@@ -85,6 +85,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Folders for the tests' files, removed when the test process exits.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "OptimizersTests",
             dependencies: [
@@ -95,16 +97,19 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom", "ChildProcess"]),
+        .testTarget(
+            name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom", "ChildProcess", "TestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "adam-bench", "ResultStore", "ChildProcess", .product(name: "Crypto", package: "swift-crypto"),
+                "adam-bench", "ResultStore", "ChildProcess", "DeterministicRandom", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "ChildProcess"]),
+        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "ChildProcess", "TestSupport"]),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments"], exclude: ["Golden"]),
+            name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments", "TestSupport"],
+            exclude: ["Golden"]),
     ]
 )
 

@@ -67,7 +67,7 @@ extension ResultStore {
             }
         }
         var summary = MergeSummary()
-        try pool.write { db in
+        try write { db in
             for (name, spec) in specs.sorted(by: { $0.key < $1.key }) where spec.file != path {
                 try Self.registerExperiment(
                     db, name: name, title: spec.title, specPath: spec.specPath, specText: spec.text)
@@ -90,7 +90,7 @@ extension ResultStore {
     }
 
     func experimentRows() throws -> [(name: String, title: String, specPath: String, text: String)] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT name, title, spec_path, spec_text FROM experiments ORDER BY name").map {
                 ($0["name"], $0["title"], $0["spec_path"], $0["spec_text"])
             }

@@ -8,28 +8,49 @@ import GRDB
 public final class ResultStore: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// Seconds a connection waits for another process's lock (`StoreError.busyTimeout`).
+    let busyTimeout: Double
 
     /// Opens (creating if needed) the database at `path`. Refuses a file that is not SQLite, a
     /// SQLite database that is not ours, and one written by a newer AdamBench (unknown migrations).
     ///
     /// `readOnly` opens an existing database for reading only: nothing is created, migrated or
     /// checkpointed, so the file's bytes stay as they are (inputs of `compare`, `merge`, `plan`).
+    /// A database this user may not write (its file or its folder: a shared or archived copy) is
+    /// read as immutable when it has no write-ahead log to replay: SQLite then needs no `-shm` file
+    /// beside it, which such a folder could not take.
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        let busyTimeout = try StoreError.busyTimeout()
+        self.busyTimeout = busyTimeout
         if readOnly {
             guard FileManager.default.fileExists(atPath: path) else { throw StoreError("\(path): no such database") }
             try Self.refuseNonSQLite(path)
             var configuration = Self.readOnly
-            configuration.busyMode = .timeout(60)
+            configuration.busyMode = .timeout(busyTimeout)
+            let immutable = !Self.isWritable(path) && !Self.hasWriteAheadLog(path)
             do {
-                pool = try DatabasePool(path: path, configuration: configuration)
+                pool = try DatabasePool(path: immutable ? Self.immutableURI(path) : path, configuration: configuration)
                 try pool.read { db in try Self.refuseForeignOrNewer(db, path: path, migrator: StoreSchema.migrator) }
             } catch let error as StoreError {
                 throw error
             } catch {
+                if !Self.isWritable(path) && Self.hasWriteAheadLog(path) {
+                    throw StoreError(
+                        "\(path): cannot read the database (\(error)); it has an unfinished write-ahead log "
+                            + "(\(path)-wal) that this user cannot replay without write access to its folder; "
+                            + "expected a checkpointed database (any adam-bench run or report by its owner "
+                            + "checkpoints it), or a writable folder", reason: .notWritable)
+                }
                 throw StoreError("\(path): cannot read the database (\(error)); expected an AdamBench results database")
             }
             return
+        }
+        if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+            throw StoreError(
+                "\(path): this user (uid \(getuid())) may not write the database (\(String(cString: strerror(errno)))); "
+                    + "expected a writable file (plan, runs, report and compare only read it and accept it as it is)",
+                reason: .notWritable)
         }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
@@ -38,20 +59,34 @@ public final class ResultStore: Sendable {
         else {
             throw StoreError("\(path): the folder \(folder.path) does not exist; expected an existing, writable folder")
         }
+        guard access(folder.path, W_OK) == 0 else {
+            throw StoreError(
+                "\(path): this user (uid \(getuid())) may not write the folder \(folder.path); expected a writable "
+                    + "folder (SQLite keeps the -wal and -shm files, AdamBench the .lock, beside the database)",
+                reason: .notWritable)
+        }
         let exists = FileManager.default.fileExists(atPath: path)
         if exists { try Self.refuseNonSQLite(path) }
         // A foreign or newer database is refused before anything writes to it: opening the pool
         // below would already switch its journal to WAL.
         // (With a busy timeout: another process may be creating the schema this very moment.)
         var checking = Self.readOnly
-        checking.busyMode = .timeout(60)
+        checking.busyMode = .timeout(busyTimeout)
+        let lockPath = path + ".lock"
         if exists, let queue = try? DatabaseQueue(path: path, configuration: checking) {
-            try queue.read { db in try Self.refuseForeignOrNewer(db, path: path, migrator: StoreSchema.migrator) }
+            let check = {
+                try queue.read { db in try Self.refuseForeignOrNewer(db, path: path, migrator: StoreSchema.migrator) }
+            }
+            do { try check() } catch let error as StoreError {
+                // Another AdamBench process may be creating the schema this moment (holding the
+                // lock file below): look again once it is done.
+                guard Self.waitForSchemaCreation(lockPath: lockPath) else { throw error }
+                try check()
+            }
         }
         // Opening checks and migrates the schema; another process doing the same at the same moment
         // would see a half-created database, so the whole opening holds an exclusive lock on a
         // companion file (`PATH.lock`), released as soon as the schema is in place.
-        let lockPath = path + ".lock"
         let lockDescriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else {
             throw StoreError(
@@ -66,7 +101,7 @@ public final class ResultStore: Sendable {
         }
         defer { flock(lockDescriptor, LOCK_UN) }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(60)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // WAL with synchronous=NORMAL: no fsync per commit, still crash-safe for the process
@@ -76,21 +111,57 @@ public final class ResultStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw StoreError("\(path): cannot open the database (\(error)); expected a writable SQLite file")
+            throw StoreError.mapping(error, path: path, busyTimeout: busyTimeout) as? StoreError
+                ?? StoreError("\(path): cannot open the database (\(error)); expected a writable SQLite file")
         }
         let migrator = StoreSchema.migrator
-        try pool.write { db in try Self.refuseForeignOrNewer(db, path: path, migrator: migrator) }
+        try write { db in try Self.refuseForeignOrNewer(db, path: path, migrator: migrator) }
         // A new database reclaims the space of deleted checkpoints (tens of MB for a CNN run) as
         // runs finish; auto_vacuum must be chosen before the first table exists.
-        try pool.writeWithoutTransaction { db in
+        try writeWithoutTransaction { db in
             if try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").isEmpty {
                 try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
                 try db.execute(sql: "VACUUM")  // applies it to the (empty) file
             }
         }
         do { try migrator.migrate(pool) } catch {
-            throw StoreError("\(path): cannot create the schema (\(error))")
+            throw StoreError.mapping(error, path: path, busyTimeout: busyTimeout) as? StoreError
+                ?? StoreError("\(path): cannot create the schema (\(error))")
         }
+    }
+
+    /// Waits until no process holds the lock file at `lockPath` exclusively (one creating the
+    /// database's schema). False when there is no lock file: no AdamBench process ever opened the
+    /// database for writing. Creates nothing.
+    static func waitForSchemaCreation(lockPath: String) -> Bool {
+        let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH) == 0 else { return false }
+        flock(descriptor, LOCK_UN)
+        return true
+    }
+
+    /// Whether this user may write the database at `path` and the folder that holds it (where
+    /// SQLite keeps the `-wal` and `-shm` files and AdamBench the `.lock`).
+    public static func isWritable(_ path: String) -> Bool {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return access(path, W_OK) == 0 && access(folder, W_OK) == 0
+    }
+
+    /// Whether `path-wal` exists and holds frames not yet checkpointed into the file.
+    static func hasWriteAheadLog(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int ?? 0
+        return size > 0
+    }
+
+    /// An SQLite URI for `path` with `immutable=1`: read without locks or `-shm`, trusting that no
+    /// one changes the file meanwhile.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     /// Throws unless the file at `path` is empty or starts with SQLite's header.
@@ -163,12 +234,39 @@ public final class ResultStore: Sendable {
     /// without its `-wal`). Call when a command's writing is done. While another process still works
     /// on the database the checkpoint cannot complete (SQLITE_BUSY after the busy timeout would
     /// stall this one): then it is left to that process, whose own end checkpoints.
+    ///
+    /// A store opened read-only checkpoints too (through a connection of its own) when this user may
+    /// write the file: checkpointing moves what is committed, it adds nothing.
     public func checkpointIfLastWriter() {
-        var configuration = pool.configuration
+        guard Self.isWritable(path) else { return }
+        var configuration = Configuration()
         configuration.busyMode = .immediateError
         // A connection of its own without a busy timeout: a busy database is not waited for.
         guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return }
         _ = try? queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    // MARK: access
+
+    /// `pool.write`, SQLite's storage failures reported as `StoreError`s naming this file.
+    func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        do { return try pool.write(updates) } catch {
+            throw StoreError.mapping(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// `pool.writeWithoutTransaction`, storage failures mapped as by `write`.
+    func writeWithoutTransaction<T>(_ updates: (Database) throws -> T) throws -> T {
+        do { return try pool.writeWithoutTransaction(updates) } catch {
+            throw StoreError.mapping(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// `pool.read`, storage failures mapped as by `write`.
+    func read<T>(_ value: (Database) throws -> T) throws -> T {
+        do { return try pool.read(value) } catch {
+            throw StoreError.mapping(error, path: path, busyTimeout: busyTimeout)
+        }
     }
 
     // MARK: experiments and runs
@@ -176,7 +274,7 @@ public final class ResultStore: Sendable {
     /// Records (or updates) an experiment's spec; returns its id.
     @discardableResult
     public func registerExperiment(name: String, title: String, specPath: String, specText: String) throws -> Int64 {
-        try pool.write { db in
+        try write { db in
             try Self.registerExperiment(db, name: name, title: title, specPath: specPath, specText: specText)
             return try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])!
         }
@@ -184,7 +282,7 @@ public final class ResultStore: Sendable {
 
     /// Adds the runs not yet known (by key); existing runs keep their status and results.
     public func ensureRuns(_ runs: [NewRun]) throws {
-        try pool.write { db in
+        try write { db in
             for run in runs {
                 guard
                     let experimentID = try Int64.fetchOne(
@@ -211,7 +309,7 @@ public final class ResultStore: Sendable {
 
     /// Puts runs back to pending and deletes their metrics and checkpoints (`--force`).
     public func reset(keys: [String]) throws {
-        try pool.write { db in
+        try write { db in
             for key in keys {
                 try db.execute(
                     sql: "DELETE FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)", arguments: [key])
@@ -231,7 +329,7 @@ public final class ResultStore: Sendable {
     /// Puts failed runs among `keys` back to pending (their error text stays until they end again),
     /// so that an invocation retries each failed run once.
     public func retryFailed(keys: [String]) throws {
-        try pool.write { db in
+        try write { db in
             for key in keys {
                 try db.execute(
                     sql: "UPDATE runs SET status = 'pending' WHERE run_key = ? AND status = 'failed'", arguments: [key])
@@ -247,7 +345,7 @@ public final class ResultStore: Sendable {
         keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool,
         admit: ((String, Int) -> Bool)? = nil
     ) throws -> RunRecord? {
-        try pool.writeWithoutTransaction { db in
+        try writeWithoutTransaction { db in
             var claimed: RunRecord?
             try db.inTransaction(.immediate) {
                 let candidates = try Row.fetchAll(
@@ -283,7 +381,7 @@ public final class ResultStore: Sendable {
         runID: Int64, metrics: [MetricPoint], epochsCompleted: Int, stepsCompleted: Int,
         trainSeconds: Double, checkpoint: Checkpoint?
     ) throws {
-        try pool.write { db in
+        try write { db in
             try Self.insert(metrics, runID: runID, db: db)
             try db.execute(
                 sql:
@@ -321,7 +419,7 @@ public final class ResultStore: Sendable {
 
     /// Inserts metrics in one transaction (benchmarks; the runner uses `recordEpoch`).
     public func insertMetrics(_ metrics: [MetricPoint], runID: Int64) throws {
-        try pool.write { db in try Self.insert(metrics, runID: runID, db: db) }
+        try write { db in try Self.insert(metrics, runID: runID, db: db) }
     }
 
     /// Ends a run: completed, diverged (with the step and last finite loss) or failed (with the error).
@@ -329,7 +427,7 @@ public final class ResultStore: Sendable {
         runID: Int64, status: RunRecord.Status, divergedStep: Int? = nil, lastFiniteLoss: Double? = nil,
         errorText: String? = nil, provenanceJSON: String? = nil, notesJSON: String? = nil
     ) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(
                 sql: """
                     UPDATE runs SET status = ?, diverged_step = ?, last_finite_loss = ?, error_text = ?, finished_at = ?, owner = NULL,
@@ -341,20 +439,20 @@ public final class ResultStore: Sendable {
                 ])
             if status != .failed { try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID]) }
         }
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
+        try writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
     }
 
     /// Gives every claimed run back (a shard database, which only one task at a time works on: a claim
     /// left by a task killed on another node would otherwise wait an hour to look stale).
     public func releaseAllClaims() throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE status = 'running'")
         }
     }
 
     /// Gives a claimed run back (interrupted): it stays resumable from its checkpoint.
     public func release(runID: Int64) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(
                 sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE id = ? AND status = 'running'",
                 arguments: [runID])
@@ -362,13 +460,13 @@ public final class ResultStore: Sendable {
     }
 
     public func setProvenance(runID: Int64, json: String) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE runs SET provenance_json = ? WHERE id = ?", arguments: [json, runID])
         }
     }
 
     public func heartbeat(runID: Int64) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(
                 sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, runID])
         }
@@ -377,7 +475,7 @@ public final class ResultStore: Sendable {
     // MARK: reading
 
     public func checkpoint(runID: Int64) throws -> Checkpoint? {
-        try pool.read { db in
+        try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ?", arguments: [runID])
             else { return nil }
             let parameters: Data = row["parameters"], state: Data = row["optimizer_state"]
@@ -388,20 +486,25 @@ public final class ResultStore: Sendable {
     }
 
     public func runs(experiment: String? = nil) throws -> [RunRecord] {
-        try pool.read { db in
+        try read { db in
             if let experiment { return try Self.fetchRuns(db, whereClause: "e.name = ?", arguments: [experiment]) }
             return try Self.fetchRuns(db, whereClause: "1", arguments: [])
         }
     }
 
     public func runs(keys: [String]) throws -> [RunRecord] {
-        try pool.read { db in
+        try read { db in
             try keys.compactMap { try Self.fetchRuns(db, whereClause: "r.run_key = ?", arguments: [$0]).first }
         }
     }
 
+    /// Whether the database holds no run at all.
+    public func holdsNoRuns() throws -> Bool {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") ?? 0 } == 0
+    }
+
     public func experiments() throws -> [(name: String, title: String, specText: String)] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT name, title, spec_text FROM experiments ORDER BY name").map {
                 ($0["name"], $0["title"], $0["spec_text"])
             }
@@ -410,7 +513,7 @@ public final class ResultStore: Sendable {
 
     /// A run's metrics in canonical order: by name, then step.
     public func metrics(runID: Int64, name: String? = nil) throws -> [MetricPoint] {
-        try pool.read { db in
+        try read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: "SELECT name, step, epoch, bits, wall_seconds FROM metrics WHERE run_id = ?"

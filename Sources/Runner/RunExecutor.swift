@@ -10,11 +10,15 @@ import ResultStore
 /// the same database split the work; a run claimed by a process that no longer exists on this host
 /// (killed) is reclaimed and resumes from its checkpoint. A failure in one run marks it `failed`
 /// with the error and the others go on. Cancellation (Ctrl-C) releases the runs in progress; their
-/// last checkpoints stay, so the next invocation resumes them.
+/// last checkpoints stay, so the next invocation resumes them. A storage failure (the disk full,
+/// an I/O error, the write lock held past the busy timeout: `StoreError.isStorageFailure`) is no
+/// run's fault: it stops every worker as a cancellation does, and the summary carries its message.
 public final class RunExecutor: @unchecked Sendable {
     public struct Summary: Sendable {
         public var completed = 0, diverged = 0, failed = 0, interrupted = 0
         public var failures: [(key: String, message: String)] = []
+        /// The storage failures that stopped the workers, each message once.
+        public var storageFailures: [String] = []
         /// Seconds the runs spent writing to the store, and in total (summed over workers).
         public var recordingSeconds = 0.0, runSeconds = 0.0
     }
@@ -81,6 +85,7 @@ public final class RunExecutor: @unchecked Sendable {
                         )
                     } catch {
                         state.endClaim(ran: false)
+                        if (error as? StoreError)?.isStorageFailure == true { cancellation.cancel() }
                         collector.record(key: "-", .failure(error))
                         return
                     }
@@ -143,6 +148,12 @@ public final class RunExecutor: @unchecked Sendable {
             }
             progress.finished(key: run.key, outcome: outcome)
             return .success(outcome)
+        } catch let error as StoreError where error.isStorageFailure {
+            // The run resumes from its last recorded epoch once the storage works again.
+            cancellation.cancel()
+            try? store.release(runID: run.id)
+            progress.finished(key: run.key, outcome: .interrupted)
+            return .failure(error)
         } catch {
             try? store.finish(runID: run.id, status: .failed, errorText: "\(error)")
             progress.failed(key: run.key, message: "\(error)")
@@ -172,6 +183,8 @@ final class SummaryCollector: @unchecked Sendable {
         case .success(.completed): value.completed += 1
         case .success(.diverged): value.diverged += 1
         case .success(.interrupted): value.interrupted += 1
+        case .failure(let error as StoreError) where error.isStorageFailure:
+            if !value.storageFailures.contains(error.description) { value.storageFailures.append(error.description) }
         case .failure(let error):
             value.failed += 1
             value.failures.append((key, "\(error)"))

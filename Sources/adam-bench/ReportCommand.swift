@@ -43,7 +43,12 @@ struct ReportCommand: ParsableCommand {
         }
         guard FileManager.default.fileExists(atPath: db) else { throw CommandFailure("--db \(db): no such database") }
         let store: ResultStore
-        do { store = try ResultStore(path: db) } catch let e as StoreError { throw CommandFailure(e.description) }
+        // Read-only: a report writes nothing into the database (it may still checkpoint its log,
+        // below), and a database this user may not write (a shared or archived copy) is reported too.
+        do { store = try ResultStore(path: db, readOnly: true) } catch let e as StoreError {
+            throw CommandFailure(e.description)
+        }
+        if try store.holdsNoRuns() { throw CommandFailure(StoreError.noRuns(db)) }
         let known = try store.experiments().map(\.name)
         for name in experiment where !known.contains(name) {
             throw CommandFailure("--experiment: '\(name)' is not in \(db); it holds \(known.joined(separator: ", "))")

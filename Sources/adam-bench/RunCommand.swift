@@ -79,8 +79,13 @@ struct RunCommand: ParsableCommand {
         let catalog = data.catalog
         let store: ResultStore
         let sources: [ResultStore]
+        let existed = FileManager.default.fileExists(atPath: db)
         do {
             store = try ResultStore(path: db)
+            if existed, try store.holdsNoRuns() {
+                FileHandle.standardError.write(
+                    Data("note: \(StoreError.noRuns(db)); every run starts from the beginning\n".utf8))
+            }
             sources = try outcomes.map { path in
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw StoreError("--outcomes \(path): no such database")
@@ -193,6 +198,9 @@ struct RunCommand: ParsableCommand {
                     format: "recording: %.3f s of %.3f s of run time (%.2f%%)", summary.recordingSeconds,
                     summary.runSeconds,
                     100 * summary.recordingSeconds / summary.runSeconds))
+        }
+        if !summary.storageFailures.isEmpty {
+            throw CommandFailure(summary.storageFailures.joined(separator: "\n"))
         }
         if cancellation.isCancelled && !limitReached.isCancelled {
             print("interrupted: runs in progress resume from their last epoch on the next `adam-bench run`")

@@ -25,6 +25,7 @@ struct RunsCommand: ParsableCommand {
         do { store = try ResultStore(path: db, readOnly: true) } catch let e as StoreError {
             throw CommandFailure(e.description)
         }
+        if try store.holdsNoRuns() { FileHandle.standardError.write(Data("note: \(StoreError.noRuns(db))\n".utf8)) }
         for run in try store.runs(experiment: experiment) {
             let hash = try store.curveHash(runID: run.id)
             print(

@@ -9,6 +9,11 @@ import Testing
 @Suite struct BadInputCorpusTests {
     struct Case: Sendable, CustomStringConvertible {
         let name: String
+        /// Added to the command's environment.
+        var environment: [String: String] = [:]
+        /// Run as a user without privileges (nobody, through `setpriv`, when the tests run as root:
+        /// root may write any file, so a read-only file would not be read-only for it).
+        var unprivileged = false
         /// Writes the inputs into the folder; returns the arguments and a text the message must hold.
         let setup: @Sendable (URL) throws -> (arguments: [String], message: String)
         var description: String { name }
@@ -72,6 +77,20 @@ import Testing
             "run", dir.appendingPathComponent("spec.yaml").path, "--db", db, "--scale", "paper", "--data-dir",
             RunnerTests.dataFolder,
         ]
+    }
+
+    /// Starts a process that takes `db`'s write lock (BEGIN EXCLUSIVE) and holds it for `seconds`;
+    /// returns once it holds it.
+    static func holdWriteLock(_ db: String, seconds: Int) throws {
+        let held = db + ".held"
+        let script =
+            "import sqlite3, time, pathlib; c = sqlite3.connect('\(db)', isolation_level=None); "
+            + "c.execute('BEGIN EXCLUSIVE'); pathlib.Path('\(held)').touch(); time.sleep(\(seconds))"
+        let wait = "i=0; while [ ! -e '\(held)' ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done"
+        _ = try Shell.run("sh", ["-c", "python3 -c \"\(script)\" >/dev/null 2>&1 & \(wait)"])
+        guard FileManager.default.fileExists(atPath: held) else {
+            throw CommandFailureInTest("the lock holder did not start")
+        }
     }
 
     static func trace(_ dir: URL, _ text: String) throws -> [String] {
@@ -231,6 +250,38 @@ import Testing
                 ])
             return (runSpec($0, db: db), "written by a newer AdamBench")
         },
+        Case(name: "db: another process holds the write lock for long", environment: ["ADAMBENCH_BUSY_TIMEOUT": "1"]) {
+            let db = try recordedDatabase($0)
+            try holdWriteLock(db, seconds: 30)
+            return (runSpec($0, db: db), "another process has held the database's write lock for over 1 s")
+        },
+        Case(name: "db: a read-only file, for a user who may not write it", unprivileged: true) {
+            let db = try recordedDatabase($0)
+            guard chmod(db, 0o444) == 0 else { throw CommandFailureInTest("chmod \(db)") }
+            return (runSpec($0, db: db), "may not write the database")
+        },
+        Case(name: "db: a folder its user may not write", unprivileged: true) {
+            let folder = $0.appendingPathComponent("archive")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let db = try recordedDatabase($0, name: "archive/db.sqlite")
+            // The file is writable by all: only the folder is in the way.
+            guard chmod(db, 0o666) == 0, chmod(folder.path, 0o555) == 0 else {
+                throw CommandFailureInTest("chmod \(folder.path)")
+            }
+            return (runSpec($0, db: db), "may not write the folder")
+        },
+        Case(name: "db: a busy timeout that is not a number", environment: ["ADAMBENCH_BUSY_TIMEOUT": "soon"]) {
+            _ = try spec($0, minimal)
+            return (
+                runSpec($0, db: $0.appendingPathComponent("b.sqlite").path),
+                "ADAMBENCH_BUSY_TIMEOUT=soon: expected a positive number of seconds"
+            )
+        },
+        Case(name: "db: report on a database that holds no runs (copied without its -wal)") {
+            let db = $0.appendingPathComponent("copy.sqlite").path
+            try ResultStore(path: db).checkpointIfLastWriter()  // the schema alone: what such a copy holds
+            return (["report", "--db", db, "--out", $0.appendingPathComponent("r").path], "copy.sqlite: holds no runs")
+        },
         Case(name: "db: report on a missing database") {
             (["report", "--db", $0.appendingPathComponent("none.sqlite").path], "none.sqlite: no such database")
         },
@@ -342,7 +393,10 @@ import Testing
         let dir = try temporaryDirectory()
         let (arguments, message) = try c.setup(dir)
         let before = try Self.databaseHashes(dir)
-        let out = try AdamBenchExecutable.run(arguments)
+        let out =
+            c.unprivileged
+            ? try Unprivileged.run(arguments, environment: c.environment)
+            : try AdamBenchExecutable.run(arguments, environment: c.environment)
         #expect(out.status != 0, "\(c.name): exit 0\n\(out.stdout)")
         // A trap ends the process by a signal (SIGILL 4, SIGTRAP 5) and prints "Fatal error".
         #expect(

@@ -1,6 +1,7 @@
 import ChildProcess
 import Foundation
 import ResultStore
+import TestSupport
 
 /// Runs the built `adam-bench` executable (next to the test bundle) and captures its output.
 struct CommandLineRun {
@@ -74,8 +75,36 @@ func repositoryRoot() -> URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("adambench-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+/// A new folder for one test (removed when the test process exits).
+func temporaryDirectory() throws -> URL { try TestFolder.make("test") }
+
+/// `adam-bench` run by a user without privileges: as nobody (uid and gid 65534, through `setpriv`)
+/// when the tests run as root, else as the tests' own user, whom file permissions already bind.
+enum Unprivileged {
+    static let uid = 65534
+
+    /// A copy of the executable that nobody may run (the build folder may be out of its reach).
+    static let executable: Result<URL, Error> = Result {
+        let folder = try TestFolder.make("unprivileged-bin")
+        let copy = folder.appendingPathComponent("adam-bench")
+        try FileManager.default.copyItem(at: AdamBenchExecutable.url, to: copy)
+        return copy
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineRun {
+        guard getuid() == 0 else { return try AdamBenchExecutable.run(arguments, environment: environment) }
+        let program = try executable.get().path
+        var result: CommandLineRun
+        var attempts = 0
+        repeat {
+            // A child forked by another test thread while the copy was being written holds it open
+            // for writing until it execs: then exec fails with ETXTBSY ("Text file busy"), briefly.
+            result = try runProcess(
+                "setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", program] + arguments,
+                environment: environment)
+            attempts += 1
+            if result.stderr.contains("Text file busy") { Thread.sleep(forTimeInterval: 0.1) }
+        } while result.stderr.contains("Text file busy") && attempts < 100
+        return result
+    }
 }

@@ -23,4 +23,31 @@ import Testing
         let runs = try ResultStore(path: copy).runs()
         #expect(runs.count == 4 && runs.allSatisfy { $0.status == .completed })
     }
+
+    /// A results database shared read-only (its file and folder not writable by the user): the
+    /// commands that only read it work on it as it is, without creating anything beside it.
+    @Test func aDatabaseItsUserMayNotWriteIsReadAsItIs() throws {
+        let dir = try temporaryDirectory()
+        let folder = dir.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let spec = try RunnerTests.writeSpec(
+            dir, name: "shared", epochs: 1, subset: 256, optimizers: "  - {name: adam, hyperparameters: {lr: 0.001}}",
+            seeds: "[1]")
+        let db = folder.appendingPathComponent("r.sqlite").path
+        let out = try AdamBenchExecutable.run(
+            ["run", spec, "--db", db, "--scale", "paper", "--data-dir", RunnerTests.dataFolder])
+        #expect(out.status == 0, "\(out.stderr)")
+        let reports = dir.appendingPathComponent("reports")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        #expect(chmod(reports.path, 0o777) == 0 && chmod(db, 0o444) == 0 && chmod(folder.path, 0o555) == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let runs = try Unprivileged.run(["runs", "--db", db])
+        #expect(runs.status == 0 && runs.stdout.contains("completed"), "\(runs.stderr)")
+        let report = try Unprivileged.run(["report", "--db", db, "--out", reports.path])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(FileManager.default.fileExists(atPath: reports.appendingPathComponent("REPORT.md").path))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == files)
+    }
 }

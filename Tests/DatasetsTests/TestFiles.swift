@@ -1,14 +1,12 @@
 import ChildProcess
 import Datasets
 import Foundation
+import TestSupport
 
 /// Tiny files in the real formats, written by the tests themselves (no download needed).
 enum TestFiles {
     static func directory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "adambench-datasets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestFolder.make("datasets")
     }
 
     static func bigEndian(_ x: Int) -> [UInt8] {

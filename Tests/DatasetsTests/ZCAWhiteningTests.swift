@@ -1,6 +1,7 @@
 import Datasets
 import DeterministicRandom
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct ZCAWhiteningTests {
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func cacheRoundTripsAndKeysOnEpsilon() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zca-\(UUID().uuidString)")
+        let folder = TestFolder.path("zca")
         let train = Self.images(count: 200, seed: 2)
         let first = try ZCAWhitening.cached(for: train, epsilon: 0.1, cacheFolder: folder)
         let second = try ZCAWhitening.cached(for: train, epsilon: 0.1, cacheFolder: folder)

@@ -1,6 +1,7 @@
 import Foundation
 import Reports
 import ResultStore
+import TestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -11,7 +12,7 @@ import FoundationXML
 /// a status changed, a run gone, a claim's verdict flipped, the JUnit form.
 @Suite struct ComparisonTests {
     func fixtures() throws -> (ResultStore, ResultStore) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID().uuidString)")
+        let dir = TestFolder.path("compare")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return (
             try FixtureDatabase.make(at: dir.appendingPathComponent("baseline.sqlite").path),

@@ -1,13 +1,14 @@
 import Foundation
 import Reports
 import ResultStore
+import TestSupport
 import Testing
 
 @Suite struct ReportTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     func render() throws -> [String: String] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        let dir = TestFolder.path("report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try FixtureDatabase.make(at: dir.appendingPathComponent("fixture.sqlite").path)
         let reports = try ExperimentResults.load(from: store).map(ExperimentReport.init)
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func verdictsCoverEveryKindAndIdenticalOptimizersAreNeverFaster() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        let dir = TestFolder.path("report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
         let report = try #require(try ExperimentResults.load(from: store).map(ExperimentReport.init).first)
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func anIncompleteExperimentIsMarked() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        let dir = TestFolder.path("report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
         let slow = try #require(try store.runs().first { $0.label == "Slow" && $0.seed == 3 })

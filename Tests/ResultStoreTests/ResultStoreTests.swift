@@ -1,11 +1,12 @@
 import ChildProcess
 import Foundation
 import ResultStore
+import TestSupport
 import Testing
 
 @Suite struct ResultStoreTests {
     func temporaryPath() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        let dir = TestFolder.path("store")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir.appendingPathComponent("results.sqlite").path
     }
