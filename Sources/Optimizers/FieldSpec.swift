@@ -56,6 +56,20 @@ extension OptimizerKind {
                 lr(0.001), beta1, beta2, epsilon(1e-8), epsilonMode, .real("weight-decay", .nonNegative, 0.01),
                 .choice("weight-decay-mode", ["lr-scaled", "unscaled"], "lr-scaled"),
             ]
+        case .radam:
+            specific = [
+                lr(0.001), beta1, beta2, epsilon(1e-8), .real("weight-decay", .nonNegative, 0),
+                .flag("decoupled-weight-decay", false),
+            ]
+        case .adabelief:
+            specific = [
+                lr(0.001), beta1, beta2, epsilon(1e-16), .real("weight-decay", .nonNegative, 0),
+                .flag("decoupled-weight-decay", true), .flag("rectify", true), .flag("amsgrad", false),
+            ]
+        case .lion:
+            specific = [
+                lr(0.0001), beta1, .real("beta2", .unitHalfOpen, 0.99), .real("weight-decay", .nonNegative, 0),
+            ]
         case .sfo:
             // QuasiNewton.SFOSettings; 0 = automatic for `subfunctions` (one per minibatch of the
             // spec's batch size) and `max-subspace-dimension` (ceil(1.5 (2N + 2))).

@@ -118,6 +118,18 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         case .amsgrad:
             return AMSGradRule<Scalar>(
                 count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"))
+        case .radam:
+            return RAdamRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"),
+                weightDecay: c.number("weight-decay"), decoupled: c.flag("decoupled-weight-decay"))
+        case .adabelief:
+            return AdaBeliefRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"),
+                weightDecay: c.number("weight-decay"), decoupled: c.flag("decoupled-weight-decay"),
+                rectify: c.flag("rectify"), amsgrad: c.flag("amsgrad"))
+        case .lion:
+            return LionRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), weightDecay: c.number("weight-decay"))
         case .sfo, .lbfgs:
             preconditionFailure(
                 "\(c.kind.rawValue) evaluates the objective itself and has no update rule (the runner drives it)")

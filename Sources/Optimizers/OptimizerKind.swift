@@ -3,7 +3,9 @@
 /// QuasiNewton, driven by the runner); their settings live here so that specs, run keys and
 /// reports treat every optimizer alike, but they have no `UpdateRule` and no trace.
 public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
-    case sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad, adamw, sfo, lbfgs
+    case sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad, adamw
+    case radam, adabelief, lion
+    case sfo, lbfgs
 
     /// Whether the optimizer evaluates the objective itself (SFO, L-BFGS) instead of applying an
     /// update rule to one gradient per step.
@@ -15,7 +17,7 @@ public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
     /// Whether the optimizer has a `beta2` (temporal averaging then reuses it as its decay).
     var hasBeta2: Bool {
         switch self {
-        case .adam, .adamax, .nadam, .amsgrad, .adamw: return true
+        case .adam, .adamax, .nadam, .amsgrad, .adamw, .radam, .adabelief: return true
         default: return false
         }
     }

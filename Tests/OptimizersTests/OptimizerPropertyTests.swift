@@ -99,4 +99,60 @@ import Testing
             }
         }
     }
+
+    /// Lion moves every coordinate whose interpolated momentum is non-zero by exactly lr, whatever
+    /// the gradients' scale, and a coordinate that has seen only zero gradients not at all.
+    @Test func lionStepsHaveMagnitudeLearningRate() async {
+        await propertyCheck(input: Self.gradientSequence, Gen.double(in: 1e-4...1)) { gradients, lr in
+            let configuration = try! OptimizerConfiguration(name: "lion", hyperparameters: ["lr": .number(lr)])
+            let optimizer = Optimizer<Double>(configuration, parameterCount: Self.dimension)
+            var p = Self.start
+            for (t, g) in gradients.enumerated() {
+                let before = p
+                optimizer.step(parameters: &p, gradients: g)
+                for i in 0..<Self.dimension {
+                    let moved = abs(p[i] - before[i])
+                    #expect(moved == 0 || abs(moved - lr) <= 1e-12 * (1 + abs(before[i])), "step \(t + 1), \(i)")
+                    if t == 0 && g[i] != 0 {
+                        #expect(moved > 0, "the first step moves every coordinate with a gradient")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lion's trajectory depends on the gradients' signs only through sign(momentum): scaling every
+    /// gradient by c > 0 leaves it unchanged, and negating every gradient mirrors it.
+    @Test func lionIsInvariantToGradientScaleAndMirroredBySign() async {
+        await propertyCheck(input: Self.gradientSequence, Gen.double(in: 1e-3...1e3)) { gradients, c in
+            let configuration = try! OptimizerConfiguration(name: "lion", hyperparameters: ["lr": .number(0.01)])
+            let plain = Self.run(configuration, gradients).1
+            let scaled = Self.run(configuration, gradients.map { $0.map { $0 * c } }).1
+            let mirrored = Self.run(configuration, gradients.map { $0.map { -$0 } }).1
+            for i in 0..<Self.dimension {
+                #expect(abs(plain[i] - scaled[i]) <= 1e-12 * (1 + abs(plain[i])), "scale \(c), coordinate \(i)")
+                let step = plain[i] - Self.start[i], mirror = mirrored[i] - Self.start[i]
+                #expect(abs(step + mirror) <= 1e-12 * (1 + abs(Self.start[i])), "coordinate \(i)")
+            }
+        }
+    }
+
+    /// RAdam takes momentum steps while the variance estimate is short (rho_t <= 5: the first five
+    /// steps with b2 = 0.999): lr m_t / (1 - b1^t), Adam's first moment without a denominator.
+    @Test func radamStartsWithMomentumSteps() async {
+        await propertyCheck(input: Gen.double(in: -10...10).array(of: Self.dimension).array(of: 5)) { gradients in
+            let configuration = try! OptimizerConfiguration(name: "radam", hyperparameters: ["lr": .number(0.01)])
+            let optimizer = Optimizer<Double>(configuration, parameterCount: Self.dimension)
+            var p = Self.start, m = [Double](repeating: 0, count: Self.dimension)
+            for (t, g) in gradients.enumerated() {
+                let before = p
+                optimizer.step(parameters: &p, gradients: g)
+                for i in 0..<Self.dimension {
+                    m[i] = 0.9 * m[i] + 0.1 * g[i]
+                    let expected = before[i] - 0.01 * m[i] / (1 - pow(0.9, Double(t + 1)))
+                    #expect(abs(p[i] - expected) <= 1e-12 * (1 + abs(expected)), "step \(t + 1), \(i)")
+                }
+            }
+        }
+    }
 }

@@ -39,9 +39,12 @@ func worstRelativeError(_ got: [[Double]], _ reference: [[Double]]) -> Double {
         "shared": sharedFolder().appendingPathComponent("reference/optimizer-trajectories.json"),
         "extra": URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/optimizer-trajectories-extra.json"),
+        // RAdam, AdaBelief, Lion by their reference packages (scripts/generate_successor_trajectories.py).
+        "successors": URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/successor-trajectories.json"),
     ]
 
-    @Test(arguments: ["shared", "extra"], Trace.Precision.allCases)
+    @Test(arguments: ["shared", "extra", "successors"], Trace.Precision.allCases)
     func matchesReference(file: String, precision: Trace.Precision) throws {
         let url = Self.files[file]!
         #expect(

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Generates Tests/OptimizersTests/Fixtures/successor-trajectories.json: trajectories of Adam's
+successors computed by their reference implementations, in the trace format (`adam-bench trace`).
+
+    python3 scripts/generate_successor_trajectories.py
+
+The references are installed, pinned, into this script's own venv (.build/successors-venv; never a
+dependency of the package) on first use, and the script re-runs itself there:
+torch.optim.RAdam (torch 2.13.0+cpu), adabelief-pytorch 0.2.1 (the authors' package), lion-pytorch
+0.2.5. Everything is float64; 30 steps on 7 coordinates whose gradient scales span 1e-3 to 100, one
+all-zero step, and a coordinate that never sees a gradient.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VENV = ROOT / ".build" / "successors-venv"
+PACKAGES = ["torch==2.13.0+cpu", "adabelief-pytorch==0.2.1", "lion-pytorch==0.2.5", "numpy"]
+TARGET = ROOT / "Tests/OptimizersTests/Fixtures/successor-trajectories.json"
+
+
+def ensure_venv():
+    """Re-executes this script in its venv, creating it first when needed."""
+    python = VENV / "bin" / "python"
+    if pathlib.Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    if not python.exists():
+        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
+        subprocess.check_call([str(python), "-m", "pip", "install", "--quiet", *PACKAGES])
+    os.execv(str(python), [str(python), __file__, *sys.argv[1:]])
+
+
+def main():
+    import numpy as np
+    import torch
+    from adabelief_pytorch import AdaBelief
+    from lion_pytorch import Lion
+
+    dim, steps = 7, 30
+    rng = np.random.default_rng(2027)
+    scales = np.array([1e-3, 1e-1, 1.0, 10.0, 100.0, 1.0, 0.0])  # the last coordinate never sees a gradient
+
+    def gradients():
+        g = rng.standard_normal((steps, dim)) * scales
+        g[5, :] = 0.0  # one all-zero step
+        return g
+
+    def run(factory, initial, grads):
+        p = torch.tensor(initial, dtype=torch.float64, requires_grad=True)
+        opt = factory([p])
+        out = []
+        for g in grads:
+            p.grad = torch.tensor(g, dtype=torch.float64)
+            opt.step()
+            out.append(p.detach().numpy().copy().tolist())
+        return out
+
+    O = torch.optim
+
+    def belief(**kw):
+        return lambda ps: AdaBelief(ps, print_change_log=False, **kw)
+
+    cases = [
+        ("radam-lr-0.01", "radam", {"lr": 0.01}, "torch.optim.RAdam", lambda ps: O.RAdam(ps, lr=0.01)),
+        ("radam-beta2-0.99-coupled-decay", "radam", {"lr": 0.03, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6,
+                                                     "weight-decay": 0.1}, "torch.optim.RAdam",
+         lambda ps: O.RAdam(ps, lr=0.03, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1)),
+        ("radam-decoupled-decay", "radam", {"lr": 0.02, "weight-decay": 0.2, "decoupled-weight-decay": True},
+         "torch.optim.RAdam", lambda ps: O.RAdam(ps, lr=0.02, weight_decay=0.2, decoupled_weight_decay=True)),
+        ("adabelief-lr-0.01", "adabelief", {"lr": 0.01}, "adabelief-pytorch", belief(lr=0.01)),
+        ("adabelief-unrectified", "adabelief", {"lr": 0.01, "beta2": 0.99, "epsilon": 1e-8, "rectify": False},
+         "adabelief-pytorch", belief(lr=0.01, betas=(0.9, 0.99), eps=1e-8, rectify=False)),
+        ("adabelief-amsgrad-unrectified", "adabelief", {"lr": 0.02, "epsilon": 1e-10, "rectify": False,
+                                                        "amsgrad": True}, "adabelief-pytorch",
+         belief(lr=0.02, eps=1e-10, rectify=False, amsgrad=True)),
+        ("adabelief-amsgrad-rectified", "adabelief", {"lr": 0.02, "beta2": 0.99, "amsgrad": True},
+         "adabelief-pytorch", belief(lr=0.02, betas=(0.9, 0.99), amsgrad=True)),
+        ("adabelief-decoupled-decay", "adabelief", {"lr": 0.01, "weight-decay": 0.3}, "adabelief-pytorch",
+         belief(lr=0.01, weight_decay=0.3)),
+        ("adabelief-coupled-decay", "adabelief", {"lr": 0.01, "weight-decay": 0.05, "decoupled-weight-decay": False,
+                                                  "rectify": False}, "adabelief-pytorch",
+         belief(lr=0.01, weight_decay=0.05, weight_decouple=False, rectify=False)),
+        ("lion-lr-0.001", "lion", {"lr": 0.001}, "lion-pytorch", lambda ps: Lion(ps, lr=0.001)),
+        ("lion-betas-decay", "lion", {"lr": 0.003, "beta1": 0.95, "beta2": 0.98, "weight-decay": 0.5},
+         "lion-pytorch", lambda ps: Lion(ps, lr=0.003, betas=(0.95, 0.98), weight_decay=0.5)),
+    ]
+
+    out = []
+    for case_id, name, hyper, source, make in cases:
+        initial = rng.standard_normal(dim).tolist()
+        grads = gradients()
+        out.append({"id": case_id, "optimizer": name, "hyperparameters": hyper, "initial": initial,
+                    "gradients": grads.tolist(), "trajectory": run(make, initial, grads),
+                    "source": f"{source} (float64)"})
+    import adabelief_pytorch
+    import importlib.metadata as metadata
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ["torch", "adabelief-pytorch", "lion-pytorch", "numpy"])
+    doc = {"generator": f"scripts/generate_successor_trajectories.py; {versions}; float64",
+           "contract": "trajectory[k] is the parameter vector after step k+1", "cases": out}
+    TARGET.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"wrote {len(out)} cases to {TARGET}")
+
+
+if __name__ == "__main__":
+    ensure_venv()
+    main()
