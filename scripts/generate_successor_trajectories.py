@@ -7,7 +7,9 @@ successors computed by their reference implementations, in the trace format (`ad
 The references are installed, pinned, into this script's own venv (.build/successors-venv; never a
 dependency of the package) on first use, and the script re-runs itself there:
 torch.optim.RAdam (torch 2.13.0+cpu), adabelief-pytorch 0.2.1 (the authors' package), lion-pytorch
-0.2.5. Everything is float64; 30 steps on 7 coordinates whose gradient scales span 1e-3 to 100, one
+0.2.5, schedulefree 1.4.1 (AdamWScheduleFree: the trajectory is its train-mode parameters y, and
+"evaluation" its eval-mode point x = lerp(y, z, 1 - 1/beta1), what `optimizer.eval()` sets, computed
+without switching modes). Everything is float64; 30 steps on 7 coordinates whose gradient scales span 1e-3 to 100, one
 all-zero step, and a coordinate that never sees a gradient.
 """
 import json
@@ -18,7 +20,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VENV = ROOT / ".build" / "successors-venv"
-PACKAGES = ["torch==2.13.0+cpu", "adabelief-pytorch==0.2.1", "lion-pytorch==0.2.5", "numpy"]
+PACKAGES = ["torch==2.13.0+cpu", "adabelief-pytorch==0.2.1", "lion-pytorch==0.2.5", "schedulefree==1.4.1", "numpy"]
 TARGET = ROOT / "Tests/OptimizersTests/Fixtures/successor-trajectories.json"
 
 
@@ -38,6 +40,7 @@ def main():
     import torch
     from adabelief_pytorch import AdaBelief
     from lion_pytorch import Lion
+    from schedulefree import AdamWScheduleFree
 
     dim, steps = 7, 30
     rng = np.random.default_rng(2027)
@@ -49,14 +52,22 @@ def main():
         return g
 
     def run(factory, initial, grads):
+        """The parameters after each step, and for Schedule-Free the eval-mode point after each step."""
         p = torch.tensor(initial, dtype=torch.float64, requires_grad=True)
         opt = factory([p])
-        out = []
+        schedule_free = isinstance(opt, AdamWScheduleFree)
+        if schedule_free:
+            opt.train()
+        out, evaluation = [], []
         for g in grads:
             p.grad = torch.tensor(g, dtype=torch.float64)
             opt.step()
             out.append(p.detach().numpy().copy().tolist())
-        return out
+            if schedule_free:
+                beta1 = opt.param_groups[0]["betas"][0]
+                x = torch.lerp(p.detach(), opt.state[p]["z"], 1 - 1 / beta1)
+                evaluation.append(x.numpy().copy().tolist())
+        return out, (evaluation if schedule_free else None)
 
     O = torch.optim
 
@@ -83,6 +94,15 @@ def main():
         ("adabelief-coupled-decay", "adabelief", {"lr": 0.01, "weight-decay": 0.05, "decoupled-weight-decay": False,
                                                   "rectify": False}, "adabelief-pytorch",
          belief(lr=0.01, weight_decay=0.05, weight_decouple=False, rectify=False)),
+        ("schedule-free-lr-0.01", "schedule-free-adamw", {"lr": 0.01}, "schedulefree.AdamWScheduleFree",
+         lambda ps: AdamWScheduleFree(ps, lr=0.01)),
+        ("schedule-free-warmup-decay-r", "schedule-free-adamw", {"lr": 0.02, "beta1": 0.95, "beta2": 0.99,
+                                                                 "epsilon": 1e-6, "weight-decay": 0.05,
+                                                                 "warmup-steps": 8, "r": 0.5,
+                                                                 "weight-lr-power": 1.0},
+         "schedulefree.AdamWScheduleFree",
+         lambda ps: AdamWScheduleFree(ps, lr=0.02, betas=(0.95, 0.99), eps=1e-6, weight_decay=0.05, warmup_steps=8,
+                                      r=0.5, weight_lr_power=1.0)),
         ("lion-lr-0.001", "lion", {"lr": 0.001}, "lion-pytorch", lambda ps: Lion(ps, lr=0.001)),
         ("lion-betas-decay", "lion", {"lr": 0.003, "beta1": 0.95, "beta2": 0.98, "weight-decay": 0.5},
          "lion-pytorch", lambda ps: Lion(ps, lr=0.003, betas=(0.95, 0.98), weight_decay=0.5)),
@@ -92,14 +112,18 @@ def main():
     for case_id, name, hyper, source, make in cases:
         initial = rng.standard_normal(dim).tolist()
         grads = gradients()
-        out.append({"id": case_id, "optimizer": name, "hyperparameters": hyper, "initial": initial,
-                    "gradients": grads.tolist(), "trajectory": run(make, initial, grads),
-                    "source": f"{source} (float64)"})
-    import adabelief_pytorch
+        trajectory, evaluation = run(make, initial, grads)
+        case = {"id": case_id, "optimizer": name, "hyperparameters": hyper, "initial": initial,
+                "gradients": grads.tolist(), "trajectory": trajectory, "source": f"{source} (float64)"}
+        if evaluation is not None:
+            case["evaluation"] = evaluation
+        out.append(case)
     import importlib.metadata as metadata
-    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ["torch", "adabelief-pytorch", "lion-pytorch", "numpy"])
+    versions = ", ".join(f"{p} {metadata.version(p)}"
+                         for p in ["torch", "adabelief-pytorch", "lion-pytorch", "schedulefree", "numpy"])
     doc = {"generator": f"scripts/generate_successor_trajectories.py; {versions}; float64",
-           "contract": "trajectory[k] is the parameter vector after step k+1", "cases": out}
+           "contract": "trajectory[k] is the parameter vector after step k+1; evaluation[k] the point the model is "
+                       "evaluated at then (Schedule-Free's eval mode)", "cases": out}
     TARGET.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {len(out)} cases to {TARGET}")
 

@@ -70,6 +70,14 @@ extension OptimizerKind {
             specific = [
                 lr(0.0001), beta1, .real("beta2", .unitHalfOpen, 0.99), .real("weight-decay", .nonNegative, 0),
             ]
+        case .scheduleFreeAdamW:
+            // No `average`: the rule evaluates at its own average x_t.
+            return [
+                lr(0.0025), beta1, beta2, epsilon(1e-8), .real("weight-decay", .nonNegative, 0),
+                .integer("warmup-steps", minimum: 0, 0), .real("r", .nonNegative, 0),
+                .real("weight-lr-power", .nonNegative, 2),
+                .choice("schedule", LearningRateSchedule.allCases.map(\.rawValue), "constant"),
+            ]
         case .sfo:
             // QuasiNewton.SFOSettings; 0 = automatic for `subfunctions` (one per minibatch of the
             // spec's batch size) and `max-subspace-dimension` (ceil(1.5 (2N + 2))).

@@ -53,6 +53,27 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         return true
     }
 
+    /// Whether the model is evaluated at another point than the parameters the steps update
+    /// (`EvaluationPointRule`: Schedule-Free's x_t), or at the temporal average.
+    public var evaluatesElsewhere: Bool { rule is any EvaluationPointRule<Scalar> || configuration.averages }
+
+    /// Writes the point to evaluate the model at, given the current `parameters`: the rule's
+    /// evaluation point, else the temporal average; false when that is the parameters themselves.
+    @discardableResult
+    public func writeEvaluationParameters(
+        from parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>
+    ) -> Bool {
+        guard parameters.count == parameterCount, destination.count == parameterCount, parameterCount > 0 else {
+            return false
+        }
+        if let rule = rule as? any EvaluationPointRule<Scalar> {
+            rule.writeEvaluationPoint(
+                from: parameters.baseAddress!, into: destination.baseAddress!, step: step, count: parameterCount)
+            return true
+        }
+        return configuration.averages && writeAveragedParameters(into: destination)
+    }
+
     /// The complete state, for checkpoints.
     public func state() -> OptimizerState<Scalar> {
         var buffers = rule.buffers.map { OptimizerState<Scalar>.NamedBuffer(name: $0.name, values: $0.values) }
@@ -130,6 +151,11 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         case .lion:
             return LionRule<Scalar>(
                 count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), weightDecay: c.number("weight-decay"))
+        case .scheduleFreeAdamW:
+            return ScheduleFreeAdamWRule<Scalar>(
+                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"),
+                weightDecay: c.number("weight-decay"), warmupSteps: Int(c.number("warmup-steps")), r: c.number("r"),
+                weightLRPower: c.number("weight-lr-power"))
         case .sfo, .lbfgs:
             preconditionFailure(
                 "\(c.kind.rawValue) evaluates the objective itself and has no update rule (the runner drives it)")

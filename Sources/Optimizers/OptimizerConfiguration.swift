@@ -100,7 +100,8 @@ public struct OptimizerConfiguration: Sendable, Hashable {
 
     public var learningRate: Double { number("lr") }
     public var schedule: LearningRateSchedule { LearningRateSchedule(rawValue: word("schedule"))! }
-    public var averages: Bool { flag("average") }
+    /// Whether temporal averaging is on (optimizers without the field never average).
+    public var averages: Bool { values["average"] == .bool(true) }
     /// The decay of temporal averaging: beta2 where the optimizer has one, else `average-decay`.
     public var averageDecay: Double { kind.hasBeta2 ? number("beta2") : number("average-decay") }
 

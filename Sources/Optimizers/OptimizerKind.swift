@@ -5,6 +5,7 @@
 public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
     case sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad, adamw
     case radam, adabelief, lion
+    case scheduleFreeAdamW = "schedule-free-adamw"
     case sfo, lbfgs
 
     /// Whether the optimizer evaluates the objective itself (SFO, L-BFGS) instead of applying an
@@ -17,7 +18,7 @@ public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
     /// Whether the optimizer has a `beta2` (temporal averaging then reuses it as its decay).
     var hasBeta2: Bool {
         switch self {
-        case .adam, .adamax, .nadam, .amsgrad, .adamw, .radam, .adabelief: return true
+        case .adam, .adamax, .nadam, .amsgrad, .adamw, .radam, .adabelief, .scheduleFreeAdamW: return true
         default: return false
         }
     }

@@ -103,35 +103,64 @@ public enum Trace {
         return parsed
     }
 
+    /// One case's output: the parameters after each step, and, for an optimizer that evaluates
+    /// elsewhere (Schedule-Free's x_t; temporal averaging), the evaluation point after each step.
+    public struct Result: Sendable {
+        public let id: String
+        public let trajectory: [[Double]]
+        public let evaluation: [[Double]]?
+    }
+
     /// Runs one case in the given precision; values come back as Double.
     public static func trajectory(of c: Case, precision: Precision) -> [[Double]] {
+        result(of: c, precision: precision).trajectory
+    }
+
+    /// Runs one case in the given precision, with its evaluation points.
+    public static func result(of c: Case, precision: Precision) -> Result {
         switch precision {
         case .float64: return run(c, as: Double.self)
         case .float32: return run(c, as: Float.self)
         }
     }
 
-    static func run<T: BinaryFloatingPoint>(_ c: Case, as: T.Type) -> [[Double]] {
+    static func run<T: BinaryFloatingPoint>(_ c: Case, as: T.Type) -> Result {
         let optimizer = Optimizer<T>(c.configuration, parameterCount: c.initial.count)
         var parameters = c.initial.map { T($0) }
-        return c.gradients.map { g in
+        var evaluated = parameters
+        var trajectory: [[Double]] = [], evaluation: [[Double]] = []
+        for g in c.gradients {
             optimizer.step(parameters: &parameters, gradients: g.map { T($0) })
-            return parameters.map { Double($0) }
+            trajectory.append(parameters.map { Double($0) })
+            if optimizer.evaluatesElsewhere {
+                parameters.withUnsafeBufferPointer { p in
+                    evaluated.withUnsafeMutableBufferPointer {
+                        _ = optimizer.writeEvaluationParameters(from: p, into: $0)
+                    }
+                }
+                evaluation.append(evaluated.map { Double($0) })
+            }
         }
+        return Result(id: c.id, trajectory: trajectory, evaluation: optimizer.evaluatesElsewhere ? evaluation : nil)
     }
 
-    /// The output document: one `{"id", "trajectory"}` object per case, numbers in shortest
-    /// round-trip form (non-finite values, which JSON cannot hold, as null).
-    public static func render(_ results: [(id: String, trajectory: [[Double]])]) -> String {
+    /// The output document: one `{"id", "trajectory"}` object per case (plus `"evaluation"` where
+    /// the optimizer evaluates elsewhere), numbers in shortest round-trip form (non-finite values,
+    /// which JSON cannot hold, as null).
+    public static func render(_ results: [Result]) -> String {
         func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
         func string(_ s: String) -> String {
             let data = try! JSONSerialization.data(withJSONObject: [s], options: [.fragmentsAllowed])
             return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
         }
+        func rows(_ vectors: [[Double]]) -> String {
+            "[\n      "
+                + vectors.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ",\n      ")
+                + "\n    ]"
+        }
         let cases = results.map { r in
-            let rows = r.trajectory.map { "[" + $0.map(number).joined(separator: ", ") + "]" }
-            return "    {\"id\": \(string(r.id)), \"trajectory\": [\n      " + rows.joined(separator: ",\n      ")
-                + "\n    ]}"
+            "    {\"id\": \(string(r.id)), \"trajectory\": \(rows(r.trajectory))"
+                + (r.evaluation.map { ",\n     \"evaluation\": \(rows($0))" } ?? "") + "}"
         }
         return "{\"cases\": [\n" + cases.joined(separator: ",\n") + "\n]}\n"
     }

@@ -24,3 +24,12 @@ extension UpdateRule {
         set {}
     }
 }
+
+/// A rule whose model is evaluated at another point than the one it takes gradients at (e.g.
+/// Schedule-Free's average x_t, while gradients are taken at y_t).
+public protocol EvaluationPointRule<Scalar>: UpdateRule {
+    /// Writes the evaluation point after `t` steps, given the current parameters `from`.
+    func writeEvaluationPoint(
+        from parameters: UnsafePointer<Scalar>, into destination: UnsafeMutablePointer<Scalar>, step t: Int,
+        count: Int)
+}

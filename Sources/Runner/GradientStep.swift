@@ -31,8 +31,10 @@ final class GradientStep: StepDriver {
         return loss
     }
 
-    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool {
-        optimizer.configuration.averages && optimizer.writeAveragedParameters(into: destination)
+    func writeEvaluationParameters(
+        from parameters: UnsafeBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>
+    ) -> Bool {
+        optimizer.writeEvaluationParameters(from: parameters, into: destination)
     }
 
     func checkpointState() -> [UInt8]? { [UInt8](optimizer.state().serialized()) }

@@ -12,7 +12,9 @@ protocol QuasiNewtonDriver: StepDriver {
 }
 
 extension QuasiNewtonDriver {
-    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool { false }
+    func writeEvaluationParameters(
+        from parameters: UnsafeBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>
+    ) -> Bool { false }
 
     func checkpointState() -> [UInt8]? { nil }
 

@@ -18,8 +18,11 @@ public protocol StepDriver: AnyObject {
     func step(
         parameters: UnsafeMutableBufferPointer<Float>, objective: MinibatchObjective, scheduledBatch: Int
     ) -> StepLoss
-    /// The parameters to evaluate with (e.g. a temporal average); false = the parameters themselves.
-    func writeEvaluationParameters(into destination: UnsafeMutableBufferPointer<Float>) -> Bool
+    /// The parameters to evaluate with, given the current `parameters` (a temporal average, or
+    /// Schedule-Free's x_t); false = the parameters themselves.
+    func writeEvaluationParameters(
+        from parameters: UnsafeBufferPointer<Float>, into destination: UnsafeMutableBufferPointer<Float>
+    ) -> Bool
     /// Complete state for checkpoints, or nil when the driver is not checkpointed (the run then
     /// starts over after an interruption, and, being deterministic, records the same curve).
     func checkpointState() -> [UInt8]?

@@ -12,7 +12,8 @@ import ResultStore
 /// noise come from stream "dropout". Every epoch: minibatch steps (the last batch may be smaller),
 /// then a full evaluation pass in eval mode (no dropout) over the training and test sets, and one
 /// transaction recording the epoch's metrics with a checkpoint. Epoch 0 is the evaluation before the
-/// first step. With temporal averaging on, evaluations use the averaged parameters.
+/// first step. With temporal averaging on, evaluations use the averaged parameters (Schedule-Free:
+/// its evaluation point x_t).
 ///
 /// Metrics: `train_loss` (without the L2 term), `objective` (with it), `train_accuracy`, `test_loss`,
 /// `test_accuracy` at epoch ends (step = steps so far); `minibatch_loss_mean` (the epoch's running
@@ -211,7 +212,10 @@ final class TrainingRun {
         assembler: BatchAssembler, epoch: Int, step: Int, seconds: Double
     ) -> [MetricPoint] {
         var evaluated = parameters
-        if averaged.withUnsafeMutableBufferPointer({ driver.writeEvaluationParameters(into: $0) }) {
+        let written = parameters.withUnsafeBufferPointer { current in
+            averaged.withUnsafeMutableBufferPointer { driver.writeEvaluationParameters(from: current, into: $0) }
+        }
+        if written {
             evaluated = averaged
         }
         let (train, test) = evaluated.withUnsafeBufferPointer { p -> (Evaluation, Evaluation) in

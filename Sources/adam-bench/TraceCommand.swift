@@ -8,7 +8,10 @@ struct TraceCommand: ParsableCommand {
         abstract: "Apply optimizers to given gradient sequences and print the parameter trajectories as JSON.",
         discussion: """
             FILE holds {"cases": [{"id", "optimizer", "hyperparameters", "initial", "gradients"}]}; the output is
-            {"cases": [{"id", "trajectory"}]} where trajectory[k] is the parameter vector after step k+1.
+            {"cases": [{"id", "trajectory"}]} where trajectory[k] is the parameter vector after step k+1 (for
+            schedule-free-adamw, the reference's train-mode parameters y); optimizers that evaluate the model
+            elsewhere (schedule-free-adamw's eval-mode x, temporal averaging) add "evaluation", the points the
+            model would be evaluated at after each step.
             Optimizer and hyperparameter names are the spec format's (see docs/OPTIMIZERS.md).
             """)
 
@@ -28,7 +31,7 @@ struct TraceCommand: ParsableCommand {
         }
         do {
             let cases = try Trace.parse(data, file: file)
-            let results = cases.map { (id: $0.id, trajectory: Trace.trajectory(of: $0, precision: precision)) }
+            let results = cases.map { Trace.result(of: $0, precision: precision) }
             FileHandle.standardOutput.write(Data(Trace.render(results).utf8))
         } catch let problem as Trace.Problem {
             throw CommandFailure(problem.description)

@@ -13,14 +13,24 @@ func sharedFolder() -> URL {
 }
 
 func loadReference(_ url: URL) throws -> (cases: [Trace.Case], expected: [String: [[Double]]]) {
+    let (cases, expected, _) = try loadReferenceWithEvaluation(url)
+    return (cases, expected)
+}
+
+/// The cases, their reference trajectories, and the evaluation points of the cases that have them.
+func loadReferenceWithEvaluation(
+    _ url: URL
+) throws -> (cases: [Trace.Case], expected: [String: [[Double]]], evaluation: [String: [[Double]]]) {
     let data = try Data(contentsOf: url)
     let cases = try Trace.parse(data, file: url.lastPathComponent)
     let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-    var expected: [String: [[Double]]] = [:]
+    var expected: [String: [[Double]]] = [:], evaluation: [String: [[Double]]] = [:]
+    let vectors = { (value: Any) in (value as! [[Any]]).map { $0.map { ($0 as! NSNumber).doubleValue } } }
     for c in root["cases"] as! [[String: Any]] {
-        expected[c["id"] as! String] = (c["trajectory"] as! [[Any]]).map { $0.map { ($0 as! NSNumber).doubleValue } }
+        expected[c["id"] as! String] = vectors(c["trajectory"]!)
+        if let points = c["evaluation"] { evaluation[c["id"] as! String] = vectors(points) }
     }
-    return (cases, expected)
+    return (cases, expected, evaluation)
 }
 
 /// max over steps and coordinates of |x - ref| / (1 + |ref|).
@@ -50,13 +60,20 @@ func worstRelativeError(_ got: [[Double]], _ reference: [[Double]]) -> Double {
         #expect(
             FileManager.default.fileExists(atPath: url.path),
             "reference file missing: \(url.path) (set ADAMBENCH_SHARED)")
-        let (cases, expected) = try loadReference(url)
+        let (cases, expected, evaluation) = try loadReferenceWithEvaluation(url)
         #expect(cases.count >= 10)
         let tolerance = precision == .float64 ? 1e-9 : 1e-4
         for c in cases {
             let reference = try #require(expected[c.id])
-            let error = worstRelativeError(Trace.trajectory(of: c, precision: precision), reference)
+            let result = Trace.result(of: c, precision: precision)
+            let error = worstRelativeError(result.trajectory, reference)
             #expect(error <= tolerance, "case \(c.id) (\(precision)): worst relative error \(error)")
+            // Schedule-Free: the eval-mode point the model is evaluated at, after every step.
+            if let points = evaluation[c.id] {
+                let ours = try #require(result.evaluation, "case \(c.id): no evaluation points")
+                let error = worstRelativeError(ours, points)
+                #expect(error <= tolerance, "case \(c.id) (\(precision)): evaluation points, worst error \(error)")
+            }
         }
     }
 
