@@ -6,7 +6,8 @@ successors computed by their reference implementations, in the trace format (`ad
 
 The references are installed, pinned, into this script's own venv (.build/successors-venv; never a
 dependency of the package) on first use, and the script re-runs itself there:
-torch.optim.RAdam (torch 2.13.0+cpu), adabelief-pytorch 0.2.1 (the authors' package), lion-pytorch
+torch.optim.RAdam and torch.optim.Adafactor (torch 2.13.0+cpu; Adafactor's cases give the tensor
+shapes that partition the vector, the trace contract's "tensors"), adabelief-pytorch 0.2.1 (the authors' package), lion-pytorch
 0.2.5, schedulefree 1.4.1 (AdamWScheduleFree: the trajectory is its train-mode parameters y, and
 "evaluation" its eval-mode point x = lerp(y, z, 1 - 1/beta1), what `optimizer.eval()` sets, computed
 without switching modes). Everything is float64; 30 steps on 7 coordinates whose gradient scales span 1e-3 to 100, one
@@ -69,6 +70,21 @@ def main():
                 evaluation.append(x.numpy().copy().tolist())
         return out, (evaluation if schedule_free else None)
 
+    def run_tensors(factory, initial, grads, shapes):
+        """As `run`, with the vector split into tensors of `shapes` (row-major), one parameter each."""
+        sizes = [int(np.prod(shape)) for shape in shapes]
+        offsets = np.cumsum([0] + sizes)
+        ps = [torch.tensor(np.array(initial[a:b]).reshape(shape), dtype=torch.float64, requires_grad=True)
+              for a, b, shape in zip(offsets, offsets[1:], shapes)]
+        opt = factory(ps)
+        out = []
+        for g in grads:
+            for p, a, b, shape in zip(ps, offsets, offsets[1:], shapes):
+                p.grad = torch.tensor(np.array(g[a:b]).reshape(shape), dtype=torch.float64)
+            opt.step()
+            out.append(np.concatenate([p.detach().numpy().reshape(-1) for p in ps]).tolist())
+        return out
+
     O = torch.optim
 
     def belief(**kw):
@@ -108,7 +124,34 @@ def main():
          "lion-pytorch", lambda ps: Lion(ps, lr=0.003, betas=(0.95, 0.98), weight_decay=0.5)),
     ]
 
+    # Adafactor, tensor by tensor: a matrix, a bias vector and a stack of matrices (factored over
+    # the last two dimensions), 28 coordinates whose gradient scales span 1e-2 to 10.
+    shapes = [[3, 4], [4], [2, 2, 3]]
+    tensor_cases = [
+        ("adafactor-lr-0.01", {"lr": 0.01}, lambda ps: O.Adafactor(ps, lr=0.01)),
+        ("adafactor-decay-clip-eps", {"lr": 0.05, "beta2-decay": -0.5, "epsilon1": 1e-20, "epsilon2": 1e-2,
+                                      "clip-threshold": 1.5, "weight-decay": 0.1},
+         lambda ps: O.Adafactor(ps, lr=0.05, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=1.5, weight_decay=0.1)),
+        ("adafactor-relative-step", {"lr": 0.8}, lambda ps: O.Adafactor(ps, lr=0.8)),
+    ]
+
     out = []
+    for case_id, hyper, make in tensor_cases:
+        size = sum(int(np.prod(shape)) for shape in shapes)
+        initial = rng.standard_normal(size).tolist()
+        grads = rng.standard_normal((steps, size)) * np.resize([1e-2, 1e-1, 1.0, 10.0], size)
+        grads[5, :] = 0.0
+        out.append({"id": case_id, "optimizer": "adafactor", "hyperparameters": hyper, "tensors": shapes,
+                    "initial": initial, "gradients": grads.tolist(),
+                    "trajectory": run_tensors(make, initial, grads, shapes),
+                    "source": "torch.optim.Adafactor (float64)"})
+    # The same on one vector (no shapes given: one tensor).
+    initial = rng.standard_normal(dim).tolist()
+    grads = gradients()
+    out.append({"id": "adafactor-vector", "optimizer": "adafactor", "hyperparameters": {"lr": 0.02},
+                "initial": initial, "gradients": grads.tolist(),
+                "trajectory": run_tensors(lambda ps: O.Adafactor(ps, lr=0.02), initial, grads, [[dim]]),
+                "source": "torch.optim.Adafactor (float64)"})
     for case_id, name, hyper, source, make in cases:
         initial = rng.standard_normal(dim).tolist()
         grads = gradients()

@@ -11,6 +11,10 @@ enum FieldDomain: Sendable {
     static let positive = FieldDomain.real(lower: 0, lowerInclusive: false, upper: nil, upperInclusive: false)
     /// [0, 1): decay rates and momentum coefficients.
     static let unitHalfOpen = FieldDomain.real(lower: 0, lowerInclusive: true, upper: 1, upperInclusive: false)
+    /// (-inf, 0]: Adafactor's decay exponent.
+    static let nonPositive = FieldDomain.real(lower: nil, lowerInclusive: false, upper: 0, upperInclusive: true)
+    /// [1, inf): Adafactor's clip threshold.
+    static let atLeastOne = FieldDomain.real(lower: 1, lowerInclusive: true, upper: nil, upperInclusive: false)
     /// (0, 1]: Adam's lambda.
     static let unitLeftOpen = FieldDomain.real(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: true)
 

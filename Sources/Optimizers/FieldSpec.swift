@@ -70,6 +70,14 @@ extension OptimizerKind {
             specific = [
                 lr(0.0001), beta1, .real("beta2", .unitHalfOpen, 0.99), .real("weight-decay", .nonNegative, 0),
             ]
+        case .adafactor:
+            // epsilon1 0 = the reference's rule: the machine epsilon of the arithmetic. PyTorch refuses a
+            // clip threshold below 1.
+            specific = [
+                lr(0.01), .real("beta2-decay", .nonPositive, -0.8),
+                .real("epsilon1", .nonNegative, 0), .real("epsilon2", .positive, 1e-3),
+                .real("clip-threshold", .atLeastOne, 1), .real("weight-decay", .nonNegative, 0),
+            ]
         case .scheduleFreeAdamW:
             // No `average`: the rule evaluates at its own average x_t.
             return [

@@ -12,10 +12,15 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
     let rule: any UpdateRule<Scalar>
     let average: ParameterAverage<Scalar>?
 
-    public init(_ configuration: OptimizerConfiguration, parameterCount: Int) {
+    /// `tensors`, the shapes of the model's tensors in buffer order, partition the parameters for
+    /// rules that work tensor by tensor (`OptimizerKind.usesTensorShapes`); nil = one vector.
+    public init(_ configuration: OptimizerConfiguration, parameterCount: Int, tensors: [[Int]]? = nil) {
+        precondition(
+            tensors.map { $0.map { $0.reduce(1, *) }.reduce(0, +) == parameterCount } ?? true,
+            "Optimizer: the tensor shapes do not partition the parameters")
         self.configuration = configuration
         self.parameterCount = parameterCount
-        rule = Self.makeRule(configuration, count: parameterCount)
+        rule = Self.makeRule(configuration, count: parameterCount, tensors: tensors ?? [[parameterCount]])
         average =
             configuration.averages ? ParameterAverage(count: parameterCount, decay: configuration.averageDecay) : nil
     }
@@ -102,7 +107,7 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         step = state.step
     }
 
-    static func makeRule(_ c: OptimizerConfiguration, count: Int) -> any UpdateRule<Scalar> {
+    static func makeRule(_ c: OptimizerConfiguration, count: Int, tensors: [[Int]]) -> any UpdateRule<Scalar> {
         switch c.kind {
         case .sgd: return SGDRule<Scalar>()
         case .momentum, .nesterov:
@@ -156,6 +161,11 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
                 count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"),
                 weightDecay: c.number("weight-decay"), warmupSteps: Int(c.number("warmup-steps")), r: c.number("r"),
                 weightLRPower: c.number("weight-lr-power"))
+        case .adafactor:
+            return AdafactorRule<Scalar>(
+                count: count, shapes: tensors, beta2Decay: c.number("beta2-decay"),
+                epsilon1: c.number("epsilon1") == 0 ? nil : c.number("epsilon1"), epsilon2: c.number("epsilon2"),
+                clipThreshold: c.number("clip-threshold"), weightDecay: c.number("weight-decay"))
         case .sfo, .lbfgs:
             preconditionFailure(
                 "\(c.kind.rawValue) evaluates the objective itself and has no update rule (the runner drives it)")

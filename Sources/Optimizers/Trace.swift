@@ -15,6 +15,8 @@ public enum Trace {
         public let configuration: OptimizerConfiguration
         public let initial: [Double]
         public let gradients: [[Double]]
+        /// The shapes of the tensors that partition the vector, in order (nil: one vector).
+        public var tensors: [[Int]]? = nil
     }
 
     /// A problem in a trace file, naming the case and the field.
@@ -80,6 +82,25 @@ public enum Trace {
             } else {
                 caseProblems.append("\(where_), field 'gradients': expected an array of gradient vectors")
             }
+            var tensors: [[Int]]?
+            if let t = c["tensors"] {
+                let shapes = (t as? [Any])?.map {
+                    ($0 as? [Any])?.map { ($0 as? NSNumber).flatMap { Int(exactly: $0) } }
+                }
+                if let shapes, shapes.allSatisfy({ $0 != nil && !$0!.isEmpty && $0!.allSatisfy { ($0 ?? 0) > 0 } }) {
+                    tensors = shapes.map { $0!.map { $0! } }
+                    let total = tensors!.map { $0.reduce(1, *) }.reduce(0, +)
+                    if let initial, total != initial.count {
+                        caseProblems.append(
+                            "\(where_), field 'tensors': the shapes hold \(total) values, expected \(initial.count) (the size of 'initial')"
+                        )
+                    }
+                } else {
+                    caseProblems.append(
+                        "\(where_), field 'tensors': expected an array of shapes, each an array of positive whole numbers"
+                    )
+                }
+            }
             var configuration: OptimizerConfiguration?
             do {
                 configuration = try OptimizerConfiguration(name: optimizer, hyperparameters: hyperparameters)
@@ -95,7 +116,9 @@ public enum Trace {
                 }
             }
             if caseProblems.isEmpty, let configuration, let initial {
-                parsed.append(Case(id: id, configuration: configuration, initial: initial, gradients: gradients))
+                parsed.append(
+                    Case(id: id, configuration: configuration, initial: initial, gradients: gradients, tensors: tensors)
+                )
             }
             problems += caseProblems
         }
@@ -125,7 +148,7 @@ public enum Trace {
     }
 
     static func run<T: BinaryFloatingPoint>(_ c: Case, as: T.Type) -> Result {
-        let optimizer = Optimizer<T>(c.configuration, parameterCount: c.initial.count)
+        let optimizer = Optimizer<T>(c.configuration, parameterCount: c.initial.count, tensors: c.tensors)
         var parameters = c.initial.map { T($0) }
         var evaluated = parameters
         var trajectory: [[Double]] = [], evaluation: [[Double]] = []

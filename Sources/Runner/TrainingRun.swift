@@ -79,7 +79,7 @@ final class TrainingRun {
         parameters.withUnsafeMutableBufferPointer {
             model.initialize(parameters: $0.baseAddress!, scheme: plan.model.initialization, rng: &initRNG)
         }
-        let driver = try makeDriver(parameters: parameters, count: n)
+        let driver = try makeDriver(parameters: parameters, count: n, layout: model.layout)
 
         if let checkpoint = try store.checkpoint(runID: run.id) {
             guard checkpoint.parameters.count == n * 4 else {
@@ -284,7 +284,7 @@ final class TrainingRun {
 
     /// The step driver for the run's optimizer. SFO's memory is estimated first: a run whose SFO
     /// would take more than 80% of the machine's memory is refused with the figures.
-    func makeDriver(parameters: [Float], count n: Int) throws -> StepDriver {
+    func makeDriver(parameters: [Float], count n: Int, layout: ParameterLayout) throws -> StepDriver {
         let c = plan.configuration
         switch c.kind {
         case .sfo:
@@ -315,7 +315,9 @@ final class TrainingRun {
             }
             return LBFGSStep(c, count: n)
         default:
-            return GradientStep(Optimizer<Float>(c, parameterCount: n))
+            // Adafactor works tensor by tensor: it gets the layout's shapes.
+            let tensors = c.kind.usesTensorShapes ? layout.views.map(\.shape) : nil
+            return GradientStep(Optimizer<Float>(c, parameterCount: n, tensors: tensors))
         }
     }
 }

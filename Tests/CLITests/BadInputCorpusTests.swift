@@ -359,6 +359,15 @@ import Testing
                 "case 'f', field 'hyperparameters.rate'"
             )
         },
+        Case(name: "trace: tensor shapes that do not partition the vector") {
+            try (
+                trace(
+                    $0,
+                    #"{"cases": [{"id": "t", "optimizer": "adafactor", "hyperparameters": {}, "tensors": [[2, 2]], "initial": [1, 2, 3], "gradients": [[1, 1, 1]]}]}"#
+                ),
+                "case 't', field 'tensors': the shapes hold 4 values, expected 3"
+            )
+        },
         Case(name: "trace: not JSON") { try (trace($0, "{cases"), "trace.json") },
         // Options.
         Case(name: "option: --jobs 0") {

@@ -43,7 +43,7 @@ import Testing
     @Test func errorsNameTheOptimizerAndTheField() {
         #expect(
             problems("adma", [:]) == [
-                "optimizer 'adma': unknown optimizer; expected one of sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad, adamw, radam, adabelief, lion, schedule-free-adamw, sfo, lbfgs (did you mean 'adam'?)"
+                "optimizer 'adma': unknown optimizer; expected one of sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamax, nadam, amsgrad, adamw, radam, adabelief, lion, schedule-free-adamw, adafactor, sfo, lbfgs (did you mean 'adam'?)"
             ])
         #expect(
             problems("adam", ["lr": .number(-1)]) == [
