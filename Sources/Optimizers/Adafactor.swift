@@ -26,7 +26,7 @@ public final class AdafactorRule<Scalar: BinaryFloatingPoint>: UpdateRule {
     public let buffers: [StateBuffer<Scalar>]
     let shapes: [[Int]]
     let beta2Decay: Double, epsilon1: Double, epsilon2: Double, clipThreshold: Double, weightDecay: Double
-    /// The update of the tensor being processed (as long as the largest tensor).
+    /// The update of the tensor being processed, then room for its column sums.
     let scratch: UnsafeMutablePointer<Scalar>
 
     /// `shapes` partitions the `count` parameters into tensors, in order (checked by callers).
@@ -56,7 +56,9 @@ public final class AdafactorRule<Scalar: BinaryFloatingPoint>: UpdateRule {
             StateBuffer(name: "row_var", count: rows), StateBuffer(name: "col_var", count: columns),
             StateBuffer(name: "variance", count: vectors),
         ]
-        scratch = .allocate(capacity: max(1, shapes.map { $0.reduce(1, *) }.max() ?? 1))
+        // Room for the largest tensor's update plus its column sums.
+        let largest = shapes.map { $0.reduce(1, *) + ($0.count >= 2 ? $0[$0.count - 1] : 0) }.max() ?? 1
+        scratch = .allocate(capacity: max(1, largest))
     }
 
     deinit { scratch.deallocate() }
@@ -106,16 +108,20 @@ public final class AdafactorRule<Scalar: BinaryFloatingPoint>: UpdateRule {
                     let gb = grad + b * rows * columns, ub = u + b * rows * columns
                     let r = buffers[0].pointer + rowOffset + b * rows
                     let c = buffers[1].pointer + columnOffset + b * columns
+                    // Row and column sums of g^2 in one row-major pass (the column sums in the
+                    // scratch's tail: each in increasing row order, as a column-wise sum would be).
+                    let columnSums = u + rows * columns * batch
+                    columnSums.initialize(repeating: 0, count: columns)
                     for i in 0..<rows {
                         var sum: Scalar = 0
-                        for j in 0..<columns { sum += gb[i * columns + j] * gb[i * columns + j] }
+                        for j in 0..<columns {
+                            let square = gb[i * columns + j] * gb[i * columns + j]
+                            sum += square
+                            columnSums[j] += square
+                        }
                         r[i] = Self.lerp(r[i], sum / Scalar(columns), weight)
                     }
-                    for j in 0..<columns {
-                        var sum: Scalar = 0
-                        for i in 0..<rows { sum += gb[i * columns + j] * gb[i * columns + j] }
-                        c[j] = Self.lerp(c[j], sum / Scalar(rows), weight)
-                    }
+                    for j in 0..<columns { c[j] = Self.lerp(c[j], columnSums[j] / Scalar(rows), weight) }
                     var rowSum: Scalar = 0
                     for i in 0..<rows { rowSum += r[i] }
                     let rowMean = Swift.max(rowSum / Scalar(rows), floor1)

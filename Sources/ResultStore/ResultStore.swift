@@ -204,13 +204,18 @@ public final class ResultStore: Sendable {
     /// Throws when a table of `db` lacks a column, or has one, that the schema migrations it records
     /// do not give it: a damaged file, or one altered outside AdamBench. (Reading such a file would
     /// otherwise stop at the first missing column.) The expected shape is that of an in-memory
-    /// database migrated up to the same migration.
+    /// database migrated up to the same migration (`columnsAfterMigration`, built once).
     static func refuseAlteredTables(_ db: Database, path: String, migrator: DatabaseMigrator) throws {
         let applied = try migrator.appliedIdentifiers(db)
         guard let last = migrator.migrations.last(where: applied.contains) else { return }
-        let reference = try DatabaseQueue()
-        try migrator.migrate(reference, upTo: last)
-        let expected = try reference.read { try columns(of: $0) }
+        let expected: [String: [String]]
+        if migrator.migrations == StoreSchema.migrator.migrations, let known = columnsAfterMigration[last] {
+            expected = known
+        } else {
+            let reference = try DatabaseQueue()
+            try migrator.migrate(reference, upTo: last)
+            expected = try reference.read { try columns(of: $0) }
+        }
         let actual = try columns(of: db)
         for (table, names) in expected.sorted(by: { $0.key < $1.key }) where actual[table] != names {
             let found = actual[table].map { "columns \($0.joined(separator: ", "))" } ?? "no such table"
@@ -219,6 +224,20 @@ public final class ResultStore: Sendable {
                     + "\(last)); the database is damaged or was altered outside AdamBench")
         }
     }
+
+    /// The tables' columns after each of `StoreSchema`'s migrations (an in-memory database migrated
+    /// step by step, once per process: stores are opened often, by merges and tests especially).
+    static let columnsAfterMigration: [String: [String: [String]]] = {
+        var result: [String: [String: [String]]] = [:]
+        guard let reference = try? DatabaseQueue() else { return result }
+        for id in StoreSchema.migrator.migrations {
+            guard (try? StoreSchema.migrator.migrate(reference, upTo: id)) != nil,
+                let columns = try? reference.read({ try columns(of: $0) })
+            else { return result }
+            result[id] = columns
+        }
+        return result
+    }()
 
     /// Column names by table (SQLite's own tables left out).
     static func columns(of db: Database) throws -> [String: [String]] {

@@ -16,7 +16,7 @@ import ResultStore
 /// SFO's state is Float64, as the reference implementation's NumPy arrays are: the parameters it
 /// steps (a Float64 copy of the model's), its subspace basis and every subfunction's model. The
 /// model evaluates in Float32 at the parameters rounded to Float32, and its gradient joins SFO's
-/// state widened to Float64 (`SFORevision`: revision 2 of SFO's numerics).
+/// state widened to Float64 (`RunPlan.optimizerNumericsRevision`: revision 2 of SFO's numerics).
 ///
 /// Not checkpointed: SFO's state is dominated by its M x K_max subspace basis (gigabytes for the
 /// MLP), so an interrupted SFO run starts over; being deterministic, it records the same curve.
