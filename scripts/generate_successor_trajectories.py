@@ -10,7 +10,8 @@ torch.optim.RAdam and torch.optim.Adafactor (torch 2.13.0+cpu; Adafactor's cases
 shapes that partition the vector, the trace contract's "tensors"), adabelief-pytorch 0.2.1 (the authors' package), lion-pytorch
 0.2.5, schedulefree 1.4.1 (AdamWScheduleFree: the trajectory is its train-mode parameters y, and
 "evaluation" its eval-mode point x = lerp(y, z, 1 - 1/beta1), what `optimizer.eval()` sets, computed
-without switching modes). Everything is float64; 30 steps on 7 coordinates whose gradient scales span 1e-3 to 100, one
+without switching modes). The schedules (cosine, step, linear warm-up) come from
+torch.optim.lr_scheduler, stepped after every optimizer step. Everything is float64; 30 steps on 7 coordinates whose gradient scales span 1e-3 to 100, one
 all-zero step, and a coordinate that never sees a gradient.
 """
 import json
@@ -69,6 +70,19 @@ def main():
                 x = torch.lerp(p.detach(), opt.state[p]["z"], 1 - 1 / beta1)
                 evaluation.append(x.numpy().copy().tolist())
         return out, (evaluation if schedule_free else None)
+
+    def run_scheduled(factory, scheduler, initial, grads):
+        """As `run`, with a torch.optim.lr_scheduler stepped after every optimizer step."""
+        p = torch.tensor(initial, dtype=torch.float64, requires_grad=True)
+        opt = factory([p])
+        sched = scheduler(opt)
+        out = []
+        for g in grads:
+            p.grad = torch.tensor(g, dtype=torch.float64)
+            opt.step()
+            sched.step()
+            out.append(p.detach().numpy().copy().tolist())
+        return out
 
     def run_tensors(factory, initial, grads, shapes):
         """As `run`, with the vector split into tensors of `shapes` (row-major), one parameter each."""
@@ -145,6 +159,34 @@ def main():
                     "initial": initial, "gradients": grads.tolist(),
                     "trajectory": run_tensors(make, initial, grads, shapes),
                     "source": "torch.optim.Adafactor (float64)"})
+    # The schedules, by torch.optim.lr_scheduler: the case's 30 steps are the run's horizon.
+    S = torch.optim.lr_scheduler
+    schedule_cases = [
+        ("adam-cosine-floor", "adam", {"lr": 0.05, "schedule": "cosine", "schedule-floor": 1e-3}, 1,
+         lambda ps: O.Adam(ps, lr=0.05), lambda o: S.CosineAnnealingLR(o, T_max=steps, eta_min=1e-3)),
+        ("adamw-warmup-cosine", "adamw", {"lr": 0.02, "weight-decay": 0.1, "schedule": "cosine",
+                                         "schedule-warmup": 5}, 1,
+         lambda ps: O.AdamW(ps, lr=0.02, weight_decay=0.1),
+         lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=1 / 5, total_iters=4),
+                                      S.CosineAnnealingLR(o, T_max=steps - 5)], milestones=[5])),
+        ("momentum-step", "momentum", {"lr": 0.1, "schedule": "step", "step-factor": 0.5, "step-epochs": 2}, 3,
+         lambda ps: O.SGD(ps, lr=0.1, momentum=0.9), lambda o: S.StepLR(o, step_size=2 * 3, gamma=0.5)),
+        ("radam-warmup-constant", "radam", {"lr": 0.01, "schedule-warmup": 8}, 1, lambda ps: O.RAdam(ps, lr=0.01),
+         lambda o: S.LinearLR(o, start_factor=1 / 8, total_iters=7)),
+        ("lion-warmup-step", "lion", {"lr": 0.002, "schedule": "step", "schedule-warmup": 4, "step-factor": 0.3,
+                                      "step-epochs": 1}, 5, lambda ps: Lion(ps, lr=0.002),
+         lambda o: S.SequentialLR(o, [S.LinearLR(o, start_factor=1 / 4, total_iters=3),
+                                      S.StepLR(o, step_size=5, gamma=0.3)], milestones=[4])),
+    ]
+    for case_id, name, hyper, per_epoch, make, scheduler in schedule_cases:
+        initial = rng.standard_normal(dim).tolist()
+        grads = gradients()
+        case = {"id": case_id, "optimizer": name, "hyperparameters": hyper, "initial": initial,
+                "gradients": grads.tolist(), "trajectory": run_scheduled(make, scheduler, initial, grads),
+                "source": "torch.optim.lr_scheduler (float64)"}
+        if per_epoch != 1:
+            case["steps-per-epoch"] = per_epoch
+        out.append(case)
     # The same on one vector (no shapes given: one tensor).
     initial = rng.standard_normal(dim).tolist()
     grads = gradients()

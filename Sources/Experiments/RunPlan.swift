@@ -132,7 +132,7 @@ public enum RunPlan {
 
     /// The run key: SHA-256 of canonical JSON (sorted keys) holding everything that determines the
     /// curve — numerics version, experiment name, optimizer label and kind with every resolved
-    /// hyperparameter, seed, model, data and preprocessing, the effective training protocol (epochs,
+    /// hyperparameter (`keyedValues`: the schedule fields added later count only off their defaults), seed, model, data and preprocessing, the effective training protocol (epochs,
     /// batch size, subsets, logging interval, divergence threshold), the dataset's fingerprint, and
     /// for a model that calls OpenBLAS its kernel set (`keyedKernelSet`: absent for the reference).
     /// The scale's *name* is not part of it: two scales that amount to the same protocol share runs.
@@ -161,7 +161,7 @@ public enum RunPlan {
             optimizerNumerics: optimizerNumericsRevision(configuration.kind),
             blasKernels: keyedKernelSet(spec.model.kind, blasKernels: blasKernels), experiment: spec.name, label: label,
             optimizer: configuration.kind.rawValue,
-            hyperparameters: configuration.values, seed: seed, model: spec.model, data: spec.data,
+            hyperparameters: configuration.keyedValues, seed: seed, model: spec.model, data: spec.data,
             epochs: training.epochs, batchSize: training.batchSize, trainingSubset: training.trainingSubset,
             testSubset: training.testSubset, logEvery: training.logEvery,
             divergenceThreshold: training.divergenceThreshold,

@@ -35,12 +35,12 @@ public final class AdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
     let beta1Decay: Double
     let weightDecay: Double
     /// For the unscaled AdamW decay, the schedule whose multiplier eta_t scales it; nil = lr-scaled.
-    let unscaledDecaySchedule: LearningRateSchedule?
+    let unscaledDecaySchedule: ScheduledLearningRate?
 
     public init(
         count: Int, beta1: Double, beta2: Double, epsilon: Double, epsilonMode: EpsilonMode = .paper,
         biasCorrection: Bool = true, beta1Decay: Double = 1, weightDecay: Double = 0,
-        unscaledDecaySchedule: LearningRateSchedule? = nil
+        unscaledDecaySchedule: ScheduledLearningRate? = nil
     ) {
         self.beta1 = beta1
         self.beta2 = beta2

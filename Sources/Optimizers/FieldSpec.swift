@@ -22,6 +22,21 @@ struct FieldSpec: Sendable {
 }
 
 extension OptimizerKind {
+    /// The learning-rate schedule's fields (`ScheduledLearningRate`), taken by every gradient
+    /// optimizer: `schedule`, then the warm-up and the parameters of `cosine` and `step`.
+    static let scheduleFields: [FieldSpec] = [
+        .choice("schedule", LearningRateSchedule.allCases.map(\.rawValue), "constant"),
+        .integer("schedule-warmup", minimum: 0, 0), .real("schedule-floor", .nonNegative, 0),
+        .real("step-factor", .unitLeftOpen, 0.1), .integer("step-epochs", minimum: 1, 30),
+    ]
+
+    /// Fields added after runs were first recorded, left out of run keys while at these defaults so
+    /// that the recorded runs keep their keys (a run that sets one gets a key of its own).
+    public static let fieldsKeyedOnlyOffDefault: [String: HyperparameterValue] = [
+        "schedule-warmup": .number(0), "schedule-floor": .number(0), "step-factor": .number(0.1),
+        "step-epochs": .number(30),
+    ]
+
     /// Every hyperparameter this optimizer takes, with the catalogue's defaults (issue #3's table).
     var fields: [FieldSpec] {
         let lr = { (value: Double) in FieldSpec.real("lr", .nonNegative, value) }
@@ -84,8 +99,7 @@ extension OptimizerKind {
                 lr(0.0025), beta1, beta2, epsilon(1e-8), .real("weight-decay", .nonNegative, 0),
                 .integer("warmup-steps", minimum: 0, 0), .real("r", .nonNegative, 0),
                 .real("weight-lr-power", .nonNegative, 2),
-                .choice("schedule", LearningRateSchedule.allCases.map(\.rawValue), "constant"),
-            ]
+            ] + Self.scheduleFields
         case .sfo:
             // QuasiNewton.SFOSettings; 0 = automatic for `subfunctions` (one per minibatch of the
             // spec's batch size) and `max-subspace-dimension` (ceil(1.5 (2N + 2))).
@@ -111,7 +125,7 @@ extension OptimizerKind {
                 .choice("batch", ["minibatch", "full"], "minibatch"),
             ]
         }
-        specific.append(.choice("schedule", LearningRateSchedule.allCases.map(\.rawValue), "constant"))
+        specific += Self.scheduleFields
         specific.append(.flag("average", false))
         if !hasBeta2 { specific.append(.real("average-decay", .unitHalfOpen, 0.999)) }
         return specific

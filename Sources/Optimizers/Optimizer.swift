@@ -14,13 +14,22 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
 
     /// `tensors`, the shapes of the model's tensors in buffer order, partition the parameters for
     /// rules that work tensor by tensor (`OptimizerKind.usesTensorShapes`); nil = one vector.
-    public init(_ configuration: OptimizerConfiguration, parameterCount: Int, tensors: [[Int]]? = nil) {
+    /// The learning rate in force at each step (`ScheduledLearningRate`).
+    public let schedule: ScheduledLearningRate
+
+    /// `horizon` is the run's number of steps, for the schedules that need it (`cosine`, `step`).
+    public init(
+        _ configuration: OptimizerConfiguration, parameterCount: Int, tensors: [[Int]]? = nil,
+        horizon: ScheduleHorizon = .unknown
+    ) {
         precondition(
             tensors.map { $0.map { $0.reduce(1, *) }.reduce(0, +) == parameterCount } ?? true,
             "Optimizer: the tensor shapes do not partition the parameters")
         self.configuration = configuration
         self.parameterCount = parameterCount
-        rule = Self.makeRule(configuration, count: parameterCount, tensors: tensors ?? [[parameterCount]])
+        schedule = configuration.scheduledLearningRate(horizon: horizon)
+        rule = Self.makeRule(
+            configuration, count: parameterCount, tensors: tensors ?? [[parameterCount]], schedule: schedule)
         average =
             configuration.averages ? ParameterAverage(count: parameterCount, decay: configuration.averageDecay) : nil
     }
@@ -35,7 +44,7 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
             return
         }
         step += 1
-        let lr = configuration.schedule.learningRate(base: configuration.learningRate, step: step)
+        let lr = schedule.learningRate(base: configuration.learningRate, step: step)
         rule.update(
             parameters: parameters.baseAddress!, gradients: gradients.baseAddress!,
             learningRate: lr, step: step, count: parameterCount)
@@ -107,7 +116,9 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         step = state.step
     }
 
-    static func makeRule(_ c: OptimizerConfiguration, count: Int, tensors: [[Int]]) -> any UpdateRule<Scalar> {
+    static func makeRule(
+        _ c: OptimizerConfiguration, count: Int, tensors: [[Int]], schedule: ScheduledLearningRate
+    ) -> any UpdateRule<Scalar> {
         switch c.kind {
         case .sgd: return SGDRule<Scalar>()
         case .momentum, .nesterov:
@@ -132,7 +143,7 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
                 count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
                 epsilon: c.number("epsilon"), epsilonMode: .init(rawValue: c.word("epsilon-mode"))!,
                 weightDecay: c.number("weight-decay"),
-                unscaledDecaySchedule: c.word("weight-decay-mode") == "unscaled" ? c.schedule : nil)
+                unscaledDecaySchedule: c.word("weight-decay-mode") == "unscaled" ? schedule : nil)
         case .adamax:
             return AdaMaxRule<Scalar>(
                 count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),

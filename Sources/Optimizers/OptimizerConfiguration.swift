@@ -100,6 +100,19 @@ public struct OptimizerConfiguration: Sendable, Hashable {
 
     public var learningRate: Double { number("lr") }
     public var schedule: LearningRateSchedule { LearningRateSchedule(rawValue: word("schedule"))! }
+
+    /// The schedule with its warm-up and parameters, over `horizon`.
+    public func scheduledLearningRate(horizon: ScheduleHorizon) -> ScheduledLearningRate {
+        ScheduledLearningRate(
+            schedule, warmup: Int(number("schedule-warmup")), floor: number("schedule-floor"),
+            stepFactor: number("step-factor"), stepEpochs: Int(number("step-epochs")), horizon: horizon)
+    }
+
+    /// The hyperparameters that identify a run (its key): every resolved value, less the fields
+    /// added later that are still at their defaults (`OptimizerKind.fieldsKeyedOnlyOffDefault`).
+    public var keyedValues: [String: HyperparameterValue] {
+        values.filter { OptimizerKind.fieldsKeyedOnlyOffDefault[$0.key] != $0.value }
+    }
     /// Whether temporal averaging is on (optimizers without the field never average).
     public var averages: Bool { values["average"] == .bool(true) }
     /// The decay of temporal averaging: beta2 where the optimizer has one, else `average-decay`.

@@ -17,6 +17,8 @@ public enum Trace {
         public let gradients: [[Double]]
         /// The shapes of the tensors that partition the vector, in order (nil: one vector).
         public var tensors: [[Int]]? = nil
+        /// Steps per epoch, for the `step` schedule (the case's steps are its horizon).
+        public var stepsPerEpoch: Int = 1
     }
 
     /// A problem in a trace file, naming the case and the field.
@@ -101,6 +103,14 @@ public enum Trace {
                     )
                 }
             }
+            var stepsPerEpoch = 1
+            if let e = c["steps-per-epoch"] {
+                if let e = (e as? NSNumber).flatMap({ Int(exactly: $0) }), e >= 1 {
+                    stepsPerEpoch = e
+                } else {
+                    caseProblems.append("\(where_), field 'steps-per-epoch': expected a positive whole number")
+                }
+            }
             var configuration: OptimizerConfiguration?
             do {
                 configuration = try OptimizerConfiguration(name: optimizer, hyperparameters: hyperparameters)
@@ -117,8 +127,9 @@ public enum Trace {
             }
             if caseProblems.isEmpty, let configuration, let initial {
                 parsed.append(
-                    Case(id: id, configuration: configuration, initial: initial, gradients: gradients, tensors: tensors)
-                )
+                    Case(
+                        id: id, configuration: configuration, initial: initial, gradients: gradients, tensors: tensors,
+                        stepsPerEpoch: stepsPerEpoch))
             }
             problems += caseProblems
         }
@@ -148,7 +159,9 @@ public enum Trace {
     }
 
     static func run<T: BinaryFloatingPoint>(_ c: Case, as: T.Type) -> Result {
-        let optimizer = Optimizer<T>(c.configuration, parameterCount: c.initial.count, tensors: c.tensors)
+        let optimizer = Optimizer<T>(
+            c.configuration, parameterCount: c.initial.count, tensors: c.tensors,
+            horizon: ScheduleHorizon(totalSteps: c.gradients.count, stepsPerEpoch: c.stepsPerEpoch))
         var parameters = c.initial.map { T($0) }
         var evaluated = parameters
         var trajectory: [[Double]] = [], evaluation: [[Double]] = []

@@ -317,7 +317,11 @@ final class TrainingRun {
         default:
             // Adafactor works tensor by tensor: it gets the layout's shapes.
             let tensors = c.kind.usesTensorShapes ? layout.views.map(\.shape) : nil
-            return GradientStep(Optimizer<Float>(c, parameterCount: n, tensors: tensors))
+            // The run's steps, for the schedules that span them (cosine, step).
+            let stepsPerEpoch = (data.trainCount + plan.training.batchSize - 1) / plan.training.batchSize
+            let horizon = ScheduleHorizon(
+                totalSteps: plan.training.epochs * stepsPerEpoch, stepsPerEpoch: stepsPerEpoch)
+            return GradientStep(Optimizer<Float>(c, parameterCount: n, tensors: tensors, horizon: horizon))
         }
     }
 }
