@@ -80,4 +80,17 @@ import Testing
         // Every problem at once.
         #expect(problems("rmsprop", ["rho": .number(2), "epsilon": .number(-1), "lr": .number(.nan)]).count == 3)
     }
+
+    /// The schedule fields added after runs were recorded identify a run only when set: at their
+    /// defaults they are left out of the key's values (the golden key in MalformedSpecTests is the
+    /// key from before they existed), and set to anything else they are in it.
+    @Test func laterScheduleFieldsAreKeyedOnlyOffTheirDefaults() throws {
+        let plain = OptimizerConfiguration.defaults(.adam)
+        for name in OptimizerKind.fieldsKeyedOnlyOffDefault.keys {
+            #expect(plain.values[name] != nil && plain.keyedValues[name] == nil, "\(name)")
+        }
+        let warm = try OptimizerConfiguration(name: "adam", hyperparameters: ["schedule-warmup": .number(5)])
+        #expect(warm.keyedValues["schedule-warmup"] == .number(5))
+        #expect(warm.keyedValues.count == plain.keyedValues.count + 1)
+    }
 }
