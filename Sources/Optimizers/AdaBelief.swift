@@ -40,7 +40,8 @@ public final class AdaBeliefRule<Scalar: BinaryFloatingPoint>: UpdateRule {
             + (amsgrad ? [StateBuffer(name: "max_exp_avg_var", count: count)] : [])
     }
 
-    /// N_t >= 5: the package's threshold (RAdam's is N_t > 5).
+    /// r_t, or nil while N_t < 5: the package's threshold (RAdam's is N_t > 5), and its order of
+    /// operations (not `RAdamRule.rectification`'s), so that the rounding follows the package.
     static func rectification(beta2: Double, step t: Int) -> Double? {
         let bc2 = 1 - pow(beta2, Double(t))
         let nInf = 2 / (1 - beta2) - 1
@@ -64,47 +65,37 @@ public final class AdaBeliefRule<Scalar: BinaryFloatingPoint>: UpdateRule {
         let momentumStep = Scalar(lr / bc1)
         let rectifiedStep = Scalar(lr * (rectified ?? 0) * bc2.squareRoot() / bc1)
         let scale = Scalar(1 / bc2.squareRoot())
+        /// m_t and s_t of coordinate i, stored; returns them.
+        @inline(__always) func moments(_ i: Int) -> (m: Scalar, s: Scalar) {
+            let gi = g[i] + coupled * p[i]
+            let mi = a1 * m[i] + c1 * gi
+            let residual = gi - mi
+            let si = a2 * s[i] + c2 * residual * residual + eps
+            m[i] = mi
+            s[i] = si
+            return (mi, si)
+        }
         // One loop per case, so that each vectorizes.
         switch (rectify, rectified, amsgrad ? buffers[2].pointer : nil) {
         case (true, nil, _):
             for i in 0..<n {
-                let gi = g[i] + coupled * p[i]
-                let mi = a1 * m[i] + c1 * gi
-                let residual = gi - mi
-                let si = a2 * s[i] + c2 * residual * residual + eps
-                m[i] = mi
-                s[i] = si
+                let (mi, _) = moments(i)
                 p[i] = p[i] * shrink - momentumStep * mi
             }
         case (true, .some, _):
             for i in 0..<n {
-                let gi = g[i] + coupled * p[i]
-                let mi = a1 * m[i] + c1 * gi
-                let residual = gi - mi
-                let si = a2 * s[i] + c2 * residual * residual + eps
-                m[i] = mi
-                s[i] = si
+                let (mi, si) = moments(i)
                 p[i] = p[i] * shrink - rectifiedStep * mi / (si.squareRoot() + eps)
             }
         case (false, _, nil):
             for i in 0..<n {
-                let gi = g[i] + coupled * p[i]
-                let mi = a1 * m[i] + c1 * gi
-                let residual = gi - mi
-                let si = a2 * s[i] + c2 * residual * residual + eps
-                m[i] = mi
-                s[i] = si
+                let (mi, si) = moments(i)
                 p[i] = p[i] * shrink - momentumStep * mi / (si.squareRoot() * scale + eps)
             }
         case (false, _, let smax?):
             for i in 0..<n {
-                let gi = g[i] + coupled * p[i]
-                let mi = a1 * m[i] + c1 * gi
-                let residual = gi - mi
-                let si = a2 * s[i] + c2 * residual * residual + eps
+                let (mi, si) = moments(i)
                 let wi = Swift.max(smax[i], si)
-                m[i] = mi
-                s[i] = si
                 smax[i] = wi
                 p[i] = p[i] * shrink - momentumStep * mi / (wi.squareRoot() * scale + eps)
             }
