@@ -6,7 +6,7 @@ import GRDB
 public struct MergeSummary: Sendable, Equatable {
     /// Finished runs copied in, failed runs copied in, and runs already present with the same curve.
     public var added = 0, failuresAdded = 0, alreadyPresent = 0
-    /// Experiments whose spec was added.
+    /// Experiments whose spec was added or replaced (one stored with the same text is left as it is).
     public var experiments = 0
 }
 
@@ -32,7 +32,11 @@ extension ResultStore {
     public func merge(from sources: [ResultStore]) throws -> MergeSummary {
         var specs: [String: (title: String, specPath: String, text: String, file: String)] = [:]
         var chosen: [String: MergedRun] = [:]
-        for e in try experimentRows() { specs[e.name] = (e.title, e.specPath, e.text, path) }
+        var storedTexts: [String: String] = [:]
+        for e in try experimentRows() {
+            specs[e.name] = (e.title, e.specPath, e.text, path)
+            storedTexts[e.name] = e.text
+        }
         let existing = Dictionary(try runs().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var existingHashes: [String: String] = [:]
         for source in sources {
@@ -68,7 +72,7 @@ extension ResultStore {
         }
         var summary = MergeSummary()
         try write { db in
-            for (name, spec) in specs.sorted(by: { $0.key < $1.key }) where spec.file != path {
+            for (name, spec) in specs.sorted(by: { $0.key < $1.key }) where storedTexts[name] != spec.text {
                 try Self.registerExperiment(
                     db, name: name, title: spec.title, specPath: spec.specPath, specText: spec.text)
                 summary.experiments += 1

@@ -134,4 +134,21 @@ import Testing
         #expect(try store.curveHash(runID: runs[0].id) == store.curveHash(runID: runs[1].id))
         #expect(try store.curveHash(runID: runs[0].id) != store.curveHash(runID: runs[2].id))
     }
+
+    /// A merge copies a shard's finished run and its spec once; merging again adds nothing, and a
+    /// spec already stored with the same text is not counted (nor written) again.
+    @Test func mergingTwiceAddsNothing() throws {
+        let shard = try ResultStore(path: try temporaryPath())
+        try shard.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        try shard.ensureRuns([newRun("k1")])
+        let run = try #require(try shard.claimNext(keys: ["k1"], owner: "a", isStale: { _, _ in false }))
+        try shard.insertMetrics([MetricPoint(name: "m", step: 0, epoch: 0, value: 1, wallSeconds: 0)], runID: run.id)
+        try shard.finish(runID: run.id, status: .completed)
+        let merged = try ResultStore(path: try temporaryPath())
+        let first = try merged.merge(from: [shard])
+        #expect(first.added == 1 && first.experiments == 1)
+        let second = try merged.merge(from: [shard])
+        #expect(second.added == 0 && second.failuresAdded == 0 && second.alreadyPresent == 1 && second.experiments == 0)
+        #expect(try merged.curveHash(runID: try #require(try merged.runs().first).id) == shard.curveHash(runID: run.id))
+    }
 }
