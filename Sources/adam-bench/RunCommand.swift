@@ -18,9 +18,11 @@ struct RunCommand: ParsableCommand {
             two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
             With --time-limit, only runs whose estimated remaining time fits in what is left of the limit start, and at
             the limit the runs in progress stop as Ctrl-C stops them; what is left is printed.
-            Exit status: 0 when every run completed or diverged, 1 when a run failed, 130 when interrupted,
-            75 when the time limit left runs to do (incomplete, resumable: run the same command again; SLURM's
-            RequeueExit can requeue on it).
+            Exit status: 0 when every run completed or diverged, 1 when a run failed or the database's storage
+            failed (the disk full, an I/O error, its write lock held past ADAMBENCH_BUSY_TIMEOUT seconds, 60 by
+            default: what is recorded stays, and the same command resumes), 130 when interrupted, 75 when the time
+            limit left runs to do (incomplete, resumable: run the same command again; SLURM's RequeueExit can
+            requeue on it).
             """)
 
     /// `run`'s exit status when a time limit left runs to do (sysexits' EX_TEMPFAIL).
@@ -77,22 +79,7 @@ struct RunCommand: ParsableCommand {
         }
         let loaded = try SpecLoading.load(specs)
         let catalog = data.catalog
-        let store: ResultStore
-        let sources: [ResultStore]
-        let existed = FileManager.default.fileExists(atPath: db)
-        do {
-            store = try ResultStore(path: db)
-            if existed, try store.holdsNoRuns() {
-                FileHandle.standardError.write(
-                    Data("note: \(StoreError.noRuns(db)); every run starts from the beginning\n".utf8))
-            }
-            sources = try outcomes.map { path in
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw StoreError("--outcomes \(path): no such database")
-                }
-                return try ResultStore(path: path, readOnly: true)
-            }
-        } catch let e as StoreError { throw CommandFailure(e.description) }
+        let (store, sources) = try openStores()
         let planner = StagedPlanner(
             entries: try SpecLoading.fingerprinted(loaded, catalog: catalog), scale: scale,
             blasKernels: BLASKernel.identity, store: store, registersRuns: shard == nil, outcomeSources: sources)
@@ -123,24 +110,7 @@ struct RunCommand: ParsableCommand {
             planner.forgetOutcomes()
             plans = try SpecLoading.plans(planner)
         }
-        let records = try store.runs(keys: Array(plans.keys))
-        for record in records where record.status == .failed {
-            print(
-                "previously failed, running again: \(record.experiment) \(record.label) \(record.settingJSON) seed \(record.seed): \(record.errorText ?? "")"
-            )
-        }
-        try store.retryFailed(keys: records.filter { $0.status == .failed }.map(\.key))
-        let done = records.filter { $0.status == .completed || $0.status == .diverged }.count
-        let stagesLeft = try planner.resolve().filter { !$0.1.isDecided }.map { $0.0.name }
-        print(
-            "\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with \(jobs) worker\(jobs == 1 ? "" : "s")"
-                + (stagesLeft.isEmpty
-                    ? ""
-                    : shard == nil
-                        ? "; later stages of \(stagesLeft.joined(separator: ", ")) follow from their results"
-                        : "; later stages of \(stagesLeft.joined(separator: ", ")) follow once the shards are merged "
-                            + "(adam-bench merge) and run again with --outcomes MERGED")
-        )
+        let done = try announce(plans, store: store, planner: planner)
         let cancellation = Cancellation()
         let deadline = timeLimit.map { Date().addingTimeInterval($0.seconds) }
         let limitReached = Cancellation()
@@ -206,26 +176,79 @@ struct RunCommand: ParsableCommand {
             print("interrupted: runs in progress resume from their last epoch on the next `adam-bench run`")
             throw ExitCode(130)
         }
-        if let timeLimit {
-            let final = try SpecLoading.plans(planner)
-            let finished = Set(
-                try store.runs(keys: Array(final.keys)).filter { $0.status == .completed || $0.status == .diverged }
-                    .map(\.key))
-            let left = final.values.filter { !finished.contains($0.key) }
-            let undecided = try planner.resolve().filter { !$0.1.isDecided }.count
-            if !left.isEmpty || undecided > 0 {
-                let hours = left.map(SpecLoading.estimatedSeconds).reduce(0, +) / 3600
-                print(
-                    "time limit \(Int(timeLimit.seconds)) s: \(left.count) runs left (about \(String(format: "%.2f", hours)) core-hours)"
-                        + (undecided > 0 ? ", and later stages of \(undecided) spec\(undecided == 1 ? "" : "s")" : "")
-                        + "; the same command resumes them")
-                if summary.failed == 0 { throw ExitCode(Self.incompleteExitCode) }
-            }
+        if let timeLimit, try reportWhatIsLeft(after: timeLimit, store: store, planner: planner), summary.failed == 0 {
+            throw ExitCode(Self.incompleteExitCode)
         }
         if summary.failed > 0 {
             throw CommandFailure(
                 summary.failures.map { "run \($0.key.prefix(12)): \($0.message)" }.joined(separator: "\n"))
         }
+    }
+}
+
+extension RunCommand {
+    /// The database to write (created when missing) and the `--outcomes` databases (read only).
+    /// A database that existed but holds no runs gets a word: likely a copy made without its -wal.
+    func openStores() throws -> (ResultStore, [ResultStore]) {
+        let existed = FileManager.default.fileExists(atPath: db)
+        do {
+            let store = try ResultStore(path: db)
+            if existed, try store.holdsNoRuns() {
+                FileHandle.standardError.write(
+                    Data("note: \(StoreError.noRuns(db)); every run starts from the beginning\n".utf8))
+            }
+            let sources = try outcomes.map { path in
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw StoreError("--outcomes \(path): no such database")
+                }
+                return try ResultStore(path: path, readOnly: true)
+            }
+            return (store, sources)
+        } catch let e as StoreError { throw CommandFailure(e.description) }
+    }
+
+    /// Prints the failed runs that run again (each once per invocation: put back to pending) and
+    /// the plan's counts; returns how many runs are already recorded.
+    func announce(_ plans: [String: PlannedRun], store: ResultStore, planner: StagedPlanner) throws -> Int {
+        let records = try store.runs(keys: Array(plans.keys))
+        for record in records where record.status == .failed {
+            print(
+                "previously failed, running again: \(record.experiment) \(record.label) \(record.settingJSON) "
+                    + "seed \(record.seed): \(record.errorText ?? "")")
+        }
+        try store.retryFailed(keys: records.filter { $0.status == .failed }.map(\.key))
+        let done = records.filter { $0.status == .completed || $0.status == .diverged }.count
+        let stagesLeft = try planner.resolve().filter { !$0.1.isDecided }.map { $0.0.name }
+        let stages = stagesLeft.joined(separator: ", ")
+        let later =
+            stagesLeft.isEmpty
+            ? ""
+            : shard == nil
+                ? "; later stages of \(stages) follow from their results"
+                : "; later stages of \(stages) follow once the shards are merged (adam-bench merge) and run "
+                    + "again with --outcomes MERGED"
+        print(
+            "\(plans.count) runs at scale \(scale): \(done) already recorded, \(plans.count - done) to run with "
+                + "\(jobs) worker\(jobs == 1 ? "" : "s")" + later)
+        return done
+    }
+
+    /// After a time limit: prints the runs (and the undecided stages) left with their estimated
+    /// cost; returns whether anything is left.
+    func reportWhatIsLeft(after timeLimit: TimeLimit, store: ResultStore, planner: StagedPlanner) throws -> Bool {
+        let final = try SpecLoading.plans(planner)
+        let finished = Set(
+            try store.runs(keys: Array(final.keys)).filter { $0.status == .completed || $0.status == .diverged }
+                .map(\.key))
+        let left = final.values.filter { !finished.contains($0.key) }
+        let undecided = try planner.resolve().filter { !$0.1.isDecided }.count
+        guard !left.isEmpty || undecided > 0 else { return false }
+        let hours = left.map(SpecLoading.estimatedSeconds).reduce(0, +) / 3600
+        let stages = undecided > 0 ? ", and later stages of \(undecided) spec\(undecided == 1 ? "" : "s")" : ""
+        print(
+            "time limit \(Int(timeLimit.seconds)) s: \(left.count) runs left (about "
+                + "\(String(format: "%.2f", hours)) core-hours)\(stages); the same command resumes them")
+        return true
     }
 }
 
