@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import ResultStore
 
 /// Evaluates claims on the best settings, paired by seed (the seeds share initialization and batch
 /// order), with the 95% bootstrap interval of the per-seed difference.
@@ -25,7 +26,7 @@ public enum ClaimEvaluator {
     public static func evaluate(_ claim: ClaimSpec, in analysis: Analysis) -> ClaimVerdict {
         var outcomes: [ClaimVerdict.Outcome] = []
         var evidence: [String] = []
-        let sign: Double = claim.metric.contains("accuracy") ? -1 : 1
+        let sign: Double = MetricPoint.higherIsBetter.contains(claim.metric) ? -1 : 1
         guard let subject = analysis.best[claim.subject] else {
             return ClaimVerdict(
                 claim: claim, outcome: .inconclusive,

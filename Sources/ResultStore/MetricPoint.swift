@@ -38,6 +38,9 @@ public struct MetricPoint: Sendable, Equatable {
     /// Adam-family runs, at epoch ends: the fraction of coordinates with sqrt(v̂) < ε (the paper's
     /// claim that the second-moment estimate vanishes and ε dominates, Section 6.3).
     public static let secondMomentBelowEpsilon = "second_moment_below_epsilon"
+    /// Metrics for which higher is better (claims and selections compare them with the sign
+    /// turned); every other metric is a cost.
+    public static let higherIsBetter: Set<String> = [trainAccuracy, testAccuracy]
     /// Metrics that measure the machine rather than the run (memory of the whole process, which
     /// depends on the runs beside it): recorded, but left out of curve hashes.
     public static let machineDependent: Set<String> = [peakResidentBytes]
