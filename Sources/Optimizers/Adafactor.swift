@@ -63,12 +63,6 @@ public final class AdafactorRule<Scalar: BinaryFloatingPoint>: UpdateRule {
 
     deinit { scratch.deallocate() }
 
-    /// torch's lerp: a + w (b - a) for w < 0.5, else b - (b - a)(1 - w).
-    @inline(__always)
-    static func lerp(_ a: Scalar, _ b: Scalar, _ w: Scalar) -> Scalar {
-        w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
-    }
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func rms(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double {
@@ -119,9 +113,9 @@ public final class AdafactorRule<Scalar: BinaryFloatingPoint>: UpdateRule {
                             sum += square
                             columnSums[j] += square
                         }
-                        r[i] = Self.lerp(r[i], sum / Scalar(columns), weight)
+                        r[i] = torchLerp(r[i], sum / Scalar(columns), weight)
                     }
-                    for j in 0..<columns { c[j] = Self.lerp(c[j], columnSums[j] / Scalar(rows), weight) }
+                    for j in 0..<columns { c[j] = torchLerp(c[j], columnSums[j] / Scalar(rows), weight) }
                     var rowSum: Scalar = 0
                     for i in 0..<rows { rowSum += r[i] }
                     let rowMean = Swift.max(rowSum / Scalar(rows), floor1)
@@ -137,7 +131,7 @@ public final class AdafactorRule<Scalar: BinaryFloatingPoint>: UpdateRule {
             } else {
                 let v = buffers[2].pointer + vectorOffset
                 for i in 0..<size {
-                    v[i] = Self.lerp(v[i], grad[i] * grad[i], weight)
+                    v[i] = torchLerp(v[i], grad[i] * grad[i], weight)
                     u[i] = grad[i] / Swift.max(v[i], floor2).squareRoot()
                 }
                 vectorOffset += size

@@ -16,7 +16,7 @@ import Foundation
 ///     x_t = lerp(y_t, z_t, 1 - 1/b1)                          (the evaluation point)
 ///
 /// with z_0 = y_0 (the initial parameters) and lerp(a, b, w) = a + w (b - a) computed as torch does
-/// (b - (b - a)(1 - w) for w >= 0.5). Defaults (the package's): lr 0.0025, b1 0.9, b2 0.999,
+/// (`torchLerp`). Defaults (the package's): lr 0.0025, b1 0.9, b2 0.999,
 /// eps 1e-8, wd 0, W 0, r 0, p (weight-lr-power) 2. Scalar state: gamma_max (-1 before the first
 /// step) and W_t.
 public final class ScheduleFreeAdamWRule<Scalar: BinaryFloatingPoint>: UpdateRule {
@@ -45,12 +45,6 @@ public final class ScheduleFreeAdamWRule<Scalar: BinaryFloatingPoint>: UpdateRul
         buffers = [StateBuffer(name: "z", count: count), StateBuffer(name: "exp_avg_sq", count: count)]
     }
 
-    /// torch's lerp: a + w (b - a) for w < 0.5, else b - (b - a)(1 - w).
-    @inline(__always)
-    static func lerp(_ a: Scalar, _ b: Scalar, _ w: Scalar) -> Scalar {
-        w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w)
-    }
-
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func update(
@@ -74,7 +68,7 @@ public final class ScheduleFreeAdamWRule<Scalar: BinaryFloatingPoint>: UpdateRul
             let vi = a2 * v[i] + c2 * gi * gi
             v[i] = vi
             let u = gi / ((vi / scale).squareRoot() + eps) + decay * y[i]
-            y[i] = Self.lerp(y[i], z[i], interpolation) + yStep * u
+            y[i] = torchLerp(y[i], z[i], interpolation) + yStep * u
             z[i] -= zStep * u
         }
     }
@@ -91,6 +85,6 @@ extension ScheduleFreeAdamWRule: EvaluationPointRule {
             return
         }
         let z = buffers[0].pointer, w = Scalar(1 - 1 / beta1)
-        for i in 0..<n { x[i] = Self.lerp(y[i], z[i], w) }
+        for i in 0..<n { x[i] = torchLerp(y[i], z[i], w) }
     }
 }
