@@ -57,7 +57,7 @@ import Testing
         let merged = dir.appendingPathComponent("merged.sqlite").path
         let mergeStart = Date()
         #expect(try soak.merge(into: merged, shards).status == 0)
-        let mergeSeconds = Date().timeIntervalSince(mergeStart)
+        var mergeSeconds = Date().timeIntervalSince(mergeStart)
         var expected: [Mode: (curves: [String: String], points: [String: Int])] = [:]
         for mode in Mode.allCases {
             let db = mode == .merge ? merged : reference
@@ -81,21 +81,23 @@ import Testing
             var tally = byMode[mode] ?? Tally()
             for _ in 0..<30 {
                 tally.rounds += 1
-                let landed: Int
+                let result: Soak.Round
                 switch mode {
                 case .alone:
-                    landed = try soak.round([{ try soak.start(db, jobs: 2) }], within: runSeconds, &random)
+                    result = try soak.round([{ try soak.start(db, jobs: 2) }], within: runSeconds, &random)
                 case .beside:
-                    landed = try soak.round(
+                    result = try soak.round(
                         [{ try soak.start(db, jobs: 1) }, { try soak.start(db, jobs: 1) }], within: 2 * runSeconds,
                         &random)
                 case .merge:
-                    // Late enough to land in the merge's work rather than the program's start.
-                    landed = try soak.round(
+                    // Late enough to land in the merge's work rather than the program's start; a merge
+                    // that ended first sets the window to its duration under the machine's load now.
+                    result = try soak.round(
                         [{ try soak.startMerge(into: db, shards) }], within: mergeSeconds, from: 0.35, &random)
+                    if result.landed == 0, let seconds = result.finishedIn { mergeSeconds = seconds }
                 }
-                tally.kills += landed
-                if landed == 0 { break }
+                tally.kills += result.landed
+                if result.landed == 0 { break }
             }
             byMode[mode] = tally
             #expect(
@@ -144,17 +146,23 @@ struct Soak {
         return Started(process: process, stderr: stderr)
     }
 
-    /// Starts the processes together; kills each at its own moment, drawn uniformly in
-    /// [`from` x `seconds`, `seconds`]; returns how many kills landed (ended a process still
-    /// working). A process that ends by itself must succeed.
+    /// What a round did: the kills that landed (ended a process still working), and when the last
+    /// process that ended by itself did (seconds from the start).
+    struct Round {
+        var landed = 0
+        var finishedIn: Double?
+    }
+
+    /// Starts the processes together and kills each at its own moment, drawn uniformly in
+    /// [`from` x `seconds`, `seconds`]. A process that ends by itself must succeed.
     func round(
         _ starts: [() throws -> Started], within seconds: Double, from low: Double = 0,
         _ random: inout Xoshiro256
-    ) throws -> Int {
+    ) throws -> Round {
         let processes = try starts.map { try $0() }
         let began = Date()
         let moments = processes.map { _ in seconds * (low + (1 - low) * random.nextUnit()) }
-        var landed = 0
+        var result = Round()
         for (started, moment) in zip(processes, moments).sorted(by: { $0.1 < $1.1 }) {
             let process = started.process
             let left = moment - Date().timeIntervalSince(began)
@@ -164,13 +172,14 @@ struct Soak {
                 end = process.wait(timeout: childTimeout)
             }
             if end?.signal == SIGKILL {
-                landed += 1
+                result.landed += 1
             } else {
+                result.finishedIn = Date().timeIntervalSince(began)
                 let stderr = (try? String(contentsOfFile: started.stderr, encoding: .utf8)) ?? ""
                 #expect(end?.status == 0, "\(process.command) ended with \(String(describing: end)):\n\(stderr)")
             }
         }
-        return landed
+        return result
     }
 
     /// Metric points by run key.
