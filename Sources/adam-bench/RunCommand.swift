@@ -188,12 +188,13 @@ struct RunCommand: ParsableCommand {
 
 extension RunCommand {
     /// The database to write (created when missing) and the `--outcomes` databases (read only).
-    /// A database that existed but holds no runs gets a word: likely a copy made without its -wal.
+    /// A database at rest (no -wal beside it: no process has it open) that holds no runs gets a
+    /// word: likely a copy made without its -wal.
     func openStores() throws -> (ResultStore, [ResultStore]) {
-        let existed = FileManager.default.fileExists(atPath: db)
+        let atRest = FileManager.default.fileExists(atPath: db) && !FileManager.default.fileExists(atPath: db + "-wal")
         do {
             let store = try ResultStore(path: db)
-            if existed, try store.holdsNoRuns() {
+            if atRest, try store.holdsNoRuns() {
                 FileHandle.standardError.write(
                     Data("note: \(StoreError.noRuns(db)); every run starts from the beginning\n".utf8))
             }
