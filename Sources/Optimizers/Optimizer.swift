@@ -12,11 +12,11 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
     let rule: any UpdateRule<Scalar>
     let average: ParameterAverage<Scalar>?
 
-    /// `tensors`, the shapes of the model's tensors in buffer order, partition the parameters for
-    /// rules that work tensor by tensor (`OptimizerKind.usesTensorShapes`); nil = one vector.
     /// The learning rate in force at each step (`ScheduledLearningRate`).
     public let schedule: ScheduledLearningRate
 
+    /// `tensors`, the shapes of the model's tensors in buffer order, partition the parameters for
+    /// rules that work tensor by tensor (`OptimizerKind.usesTensorShapes`); nil = one vector.
     /// `horizon` is the run's number of steps, for the schedules that need it (`cosine`, `step`).
     public init(
         _ configuration: OptimizerConfiguration, parameterCount: Int, tensors: [[Int]]? = nil,
