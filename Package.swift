@@ -29,6 +29,8 @@ let package = Package(
 
         // Child processes started with posix_spawn and waited for with waitpid, every wait bounded.
         .target(name: "ChildProcess"),
+        // The shared vocabulary: metric names (with their sense), dataset names, initialization schemes.
+        .target(name: "Vocabulary"),
         // Seeded xoshiro256** streams: the only source of randomness (init, shuffling, dropout, noise).
         .target(name: "DeterministicRandom"),
         // Adam's Float32 step in C, compiled for AVX-512, AVX2 and baseline x86-64 and chosen at load
@@ -45,13 +47,13 @@ let package = Package(
         .target(name: "QuasiNewton", dependencies: ["COpenBLAS", "DeterministicRandom"]),
         // Layers, losses and the paper's models over OpenBLAS.
         .target(
-            name: "NeuralNetworks", dependencies: ["COpenBLAS", "CNeuralKernels", "DeterministicRandom"],
+            name: "NeuralNetworks", dependencies: ["COpenBLAS", "CNeuralKernels", "DeterministicRandom", "Vocabulary"],
             swiftSettings: vectorMath),
         // Locating, verifying (SHA-256) and decoding the paper's datasets.
         .target(
             name: "Datasets",
             dependencies: [
-                "CZlib", "COpenBLAS",
+                "CZlib", "COpenBLAS", "Vocabulary",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
@@ -59,34 +61,37 @@ let package = Package(
         .target(
             name: "Experiments",
             dependencies: [
-                "Optimizers", "Datasets", "NeuralNetworks", .product(name: "Yams", package: "Yams"),
+                "Optimizers", "Vocabulary", .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The SQLite results store (GRDB on the system libsqlite3).
         .target(
             name: "ResultStore",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "Vocabulary", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Training loop, evaluation, divergence, checkpoints/resume, parallel execution, progress.
         .target(
             name: "Runner",
             dependencies: [
                 "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "QuasiNewton", "Datasets",
-                "DeterministicRandom", "ChildProcess",
+                "DeterministicRandom", "ChildProcess", "Vocabulary",
             ]),
         // Aggregation across seeds, best-setting selection, tables, SVG plots, claim verdicts.
-        .target(name: "Reports", dependencies: ["ResultStore", "Experiments", "DeterministicRandom"]),
+        .target(name: "Reports", dependencies: ["ResultStore", "Experiments", "DeterministicRandom", "Vocabulary"]),
         .executableTarget(
             name: "adam-bench",
             dependencies: [
                 "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore",
-                "Runner", "Reports", "ChildProcess",
+                "Runner", "Reports", "ChildProcess", "Vocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        // Folders for the tests' files, removed when the test process exits.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Folders for the tests' files (removed when the test process exits) and SQLite fixtures.
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "OptimizersTests",
             dependencies: [
@@ -96,19 +101,21 @@ let package = Package(
             name: "QuasiNewtonTests", dependencies: ["QuasiNewton", "Optimizers", "DeterministicRandom"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom"]),
+            name: "NeuralNetworksTests",
+            dependencies: ["NeuralNetworks", "CNeuralKernels", "DeterministicRandom", "Vocabulary"]),
         .testTarget(
-            name: "DatasetsTests", dependencies: ["Datasets", "DeterministicRandom", "ChildProcess", "TestSupport"]),
+            name: "DatasetsTests",
+            dependencies: ["Datasets", "DeterministicRandom", "ChildProcess", "TestSupport", "Vocabulary"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "adam-bench", "ResultStore", "ChildProcess", "DeterministicRandom", "TestSupport",
+                "adam-bench", "ResultStore", "ChildProcess", "DeterministicRandom", "TestSupport", "Vocabulary",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "ChildProcess", "TestSupport"]),
+        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "TestSupport"]),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments", "TestSupport"],
+            name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments", "TestSupport", "Vocabulary"],
             exclude: ["Golden"]),
     ]
 )

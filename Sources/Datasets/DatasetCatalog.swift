@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// The data folder (`data/` by default, `ADAMBENCH_DATA` or `--data-dir` otherwise): where each dataset
 /// lives, what its files must hash to, and loaders that return verified in-memory splits.

@@ -1,6 +1,9 @@
+import Vocabulary
+
 /// A claim of the paper, stated so that the reporter can check it (PAPER.md §3).
 ///
-/// `subject` is compared with each of `versus` on `metric` (lower is better) over `window`:
+/// `subject` is compared with each of `versus` on `metric` over `window` ("lower" below means
+/// better: for a metric where higher is better, `MetricName.higherIsBetter`, the sign is turned):
 /// - `similar`: |subject - other| <= tolerance * |other| (relative), on the seed-paired difference;
 /// - `better`: subject lower than each other by more than the tolerance;
 /// - `faster`: subject reaches `target` (or, without one, the others' value at the window) in fewer
@@ -30,7 +33,7 @@ public struct ClaimSpec: Sendable, Hashable, Codable {
     public var relation: Relation
     public var subject: String
     public var versus: [String]
-    public var metric: String
+    public var metric: MetricName
     /// Fraction of the horizon (from the end) over which the metric is averaged; 0 = final value only.
     public var lastFraction: Double
     /// Only the first N epochs (the paper's "first 3 epochs" views); nil = all.

@@ -1,4 +1,4 @@
-import Datasets
+import Vocabulary
 
 /// The dataset a spec trains on and its preprocessing.
 public struct DataSpec: Sendable, Hashable, Codable {
@@ -26,7 +26,7 @@ public struct TrainingSpec: Sendable, Hashable, Codable {
 /// How the best setting of each optimizer is chosen (PAPER.md §2 [our default]): the lowest mean
 /// of `metric` over the last `lastFraction` of the epochs (at least the final epoch).
 public struct SelectionRule: Sendable, Hashable, Codable {
-    public var metric: String
+    public var metric: MetricName
     public var lastFraction: Double
 
     /// A finished run's score: `windowMean` of its `metric` curve (index = epoch).

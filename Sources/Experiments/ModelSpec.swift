@@ -1,5 +1,4 @@
-import Datasets
-import NeuralNetworks
+import Vocabulary
 
 /// Which network a spec trains, with its architecture and regularization (PAPER.md §2 defaults).
 public struct ModelSpec: Sendable, Hashable, Codable {

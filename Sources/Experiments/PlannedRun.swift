@@ -1,5 +1,5 @@
-import Datasets
 import Optimizers
+import Vocabulary
 
 /// The stage of the tuning protocol a run belongs to (`TuningProtocol`).
 public enum RunStage: String, Sendable, Hashable, Codable, CaseIterable {

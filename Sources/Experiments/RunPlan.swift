@@ -1,7 +1,7 @@
 import Crypto
-import Datasets
 import Foundation
 import Optimizers
+import Vocabulary
 
 /// Expands a spec at a scale into runs: for each optimizer entry (filtered by the scale), the
 /// cartesian product of its grid axes (scale grids replace the spec's axes of the same name),

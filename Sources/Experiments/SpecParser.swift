@@ -1,7 +1,6 @@
-import Datasets
 import Foundation
-import NeuralNetworks
 import Optimizers
+import Vocabulary
 import Yams
 
 /// YAML text -> `ExperimentSpec`, validating every field and collecting every problem in one pass.
@@ -9,10 +8,6 @@ public enum SpecParser {
     static let topFields = [
         "name", "title", "paper", "data", "model", "training", "optimizers", "selection", "tuning", "scales", "claims",
         "notes",
-    ]
-    public static let metricNames = [
-        "train_loss", "objective", "test_loss", "test_accuracy", "train_accuracy", "minibatch_loss_mean",
-        "second_moment_below_epsilon",
     ]
 
     /// Reads and parses a spec file.
@@ -298,9 +293,9 @@ public enum SpecParser {
     }
 
     static func parseSelection(_ r: SpecReader, _ node: Node?) -> SelectionRule {
-        var rule = SelectionRule(metric: "train_loss", lastFraction: 0.1)
+        var rule = SelectionRule(metric: .trainLoss, lastFraction: 0.1)
         guard let m = r.mapping(node, "selection", allowed: ["metric", "last-fraction"]) else { return rule }
-        if let n = m["metric"], let w = r.word(n, "selection.metric", among: metricNames) { rule.metric = w }
+        if let n = m["metric"], let w = r.word(n, "selection.metric", among: MetricName.comparable) { rule.metric = w }
         if let n = m["last-fraction"], let f = r.number(n, "selection.last-fraction", range: 0...1) {
             rule.lastFraction = f
         }
@@ -418,7 +413,8 @@ public enum SpecParser {
     }
 
     /// The claims; a claim without a `metric` judges on the selection's metric.
-    static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String], defaultMetric: String) -> [ClaimSpec] {
+    static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String], defaultMetric: MetricName) -> [ClaimSpec]
+    {
         guard let items = r.list(node, "claims", nonEmpty: false) else { return [] }
         var claims: [ClaimSpec] = []
         let fields = [
@@ -458,7 +454,8 @@ public enum SpecParser {
             if !atLeast, let list = r.list(m["versus"], "\(path).versus") {
                 versus = list.enumerated().compactMap { label($0.element, "\(path).versus[\($0.offset)]") }
             }
-            let metric = m["metric"].flatMap { r.word($0, "\(path).metric", among: metricNames) } ?? defaultMetric
+            let metric: MetricName =
+                m["metric"].flatMap { r.word($0, "\(path).metric", among: MetricName.comparable) } ?? defaultMetric
             let fraction = m["last-fraction"].flatMap { r.number($0, "\(path).last-fraction", range: 0...1) } ?? 0.1
             let epochs = m["epochs"].flatMap { r.integer($0, "\(path).epochs", minimum: 1) }
             let tolerance = m["tolerance"].flatMap { r.number($0, "\(path).tolerance", range: 0...10) } ?? 0.05

@@ -68,6 +68,12 @@ final class SpecReader {
         return value
     }
 
+    /// The case of `options` whose raw value the scalar at `node` is; a problem naming the choices
+    /// (and the nearest) otherwise.
+    func word<Word: RawRepresentable<String>>(_ node: Node?, _ path: String, among options: [Word]) -> Word? {
+        word(node, path, among: options.map(\.rawValue)).flatMap(Word.init(rawValue:))
+    }
+
     func number(_ node: Node?, _ path: String, range: ClosedRange<Double>? = nil, above lower: Double? = nil) -> Double?
     {
         guard let node else { return nil }

@@ -1,4 +1,5 @@
 import DeterministicRandom
+import Vocabulary
 
 /// Logistic regression on sparse bag-of-words input (the paper's IMDB experiment, Section 6.1):
 /// `features` -> `classes` softmax (two classes, equivalent to a sigmoid output), with dropout on

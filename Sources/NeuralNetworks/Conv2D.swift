@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A 2-D convolution with a square kernel, stride 1 and 'same' zero padding, on NHWC activations,
 /// computed as one matrix product per chunk of images (im2col):
 ///

@@ -1,4 +1,5 @@
 import DeterministicRandom
+import Vocabulary
 
 /// The paper's CNN (Section 6.3): three stages of 5x5 convolution ('same' padding) + ReLU +
 /// 3x3 max-pool (stride 2, padding 1), then a fully connected ReLU layer and a softmax output;

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A fully connected layer, y = x W + b, row-major: x is batch x inputs, W inputs x outputs.
 ///
 /// Backward: dW = x^T dy, db = sum over the batch of dy, dx = dy W^T (all by sgemm/dgemm).

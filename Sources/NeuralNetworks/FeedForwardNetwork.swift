@@ -1,4 +1,5 @@
 import DeterministicRandom
+import Vocabulary
 
 /// Dense networks with softmax cross-entropy: multinomial logistic regression (no hidden layer,
 /// `logistic-regression`: 784 -> 10) and the paper's MLP (`mlp`: 784-1000-1000-10, ReLU).

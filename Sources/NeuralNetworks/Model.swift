@@ -1,4 +1,5 @@
 import DeterministicRandom
+import Vocabulary
 
 /// A trainable model: a parameter layout (one flat buffer), a training step that writes the
 /// gradient of the minibatch objective, and an evaluation pass.

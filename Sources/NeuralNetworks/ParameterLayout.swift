@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A named slice of a model's flat parameter buffer (weights of one layer, its biases...).
 public struct ParameterView: Sendable, Equatable {
     public let name: String

@@ -1,4 +1,5 @@
 import DeterministicRandom
+import Vocabulary
 
 /// The paper's variational autoencoder (Section 6.4, Kingma & Welling 2014): 784-500 softplus
 /// encoder to a 50-dimensional Gaussian latent, 50-500 softplus decoder to 784 Bernoulli logits.

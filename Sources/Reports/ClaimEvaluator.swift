@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ResultStore
+import Vocabulary
 
 /// Evaluates claims on the best settings, paired by seed (the seeds share initialization and batch
 /// order), with the 95% bootstrap interval of the per-seed difference.
@@ -26,7 +27,7 @@ public enum ClaimEvaluator {
     public static func evaluate(_ claim: ClaimSpec, in analysis: Analysis) -> ClaimVerdict {
         var outcomes: [ClaimVerdict.Outcome] = []
         var evidence: [String] = []
-        let sign: Double = MetricPoint.higherIsBetter.contains(claim.metric) ? -1 : 1
+        let sign: Double = claim.metric.higherIsBetter ? -1 : 1
         guard let subject = analysis.best[claim.subject] else {
             return ClaimVerdict(
                 claim: claim, outcome: .inconclusive,
@@ -140,7 +141,7 @@ public enum ClaimEvaluator {
             let d = Statistics.pairedDifference(a, b)
             let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
             let outcome: ClaimVerdict.Outcome = high < 0 ? .supported : low >= 0 ? .refuted : .inconclusive
-            let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
+            let metric = sign < 0 ? "-\(claim.metric)" : claim.metric.rawValue
             return (
                 outcome,
                 "\(claim.subject) vs \(other): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))"
@@ -183,7 +184,7 @@ public enum ClaimEvaluator {
                 (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
         case .faster, .costRatio, .atLeast: outcome = .inconclusive
         }
-        let metric = sign < 0 ? "-\(claim.metric)" : claim.metric
+        let metric = sign < 0 ? "-\(claim.metric)" : claim.metric.rawValue
         return (
             outcome,
             "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))"

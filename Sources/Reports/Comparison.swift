@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ResultStore
+import Vocabulary
 
 /// What changed between two results databases, curve by curve: the regression gate of
 /// `adam-bench compare` (docs/COMPARE.md).
@@ -20,7 +21,7 @@ public struct Comparison: Codable, Sendable {
         /// Relative tolerance per value; 0 = bit-identical values.
         public var tolerance: Double = 0
         /// Metrics compared; nil = each experiment's selection metric and its claims' metrics.
-        public var metrics: [String]?
+        public var metrics: [MetricName]?
         /// Only these experiments (nil = all) and this scale (nil = all).
         public var experiments: [String]?
         public var scale: String?
@@ -41,7 +42,7 @@ public struct Comparison: Codable, Sendable {
 
     /// The largest relative difference of a pair, where it is.
     public struct Difference: Codable, Sendable, Equatable {
-        public let metric: String
+        public let metric: MetricName
         public let epoch: Int
         public let baseline: Double?
         public let candidate: Double?
@@ -135,8 +136,8 @@ extension Comparison {
     }
 
     /// The metrics a spec's selection and claims read.
-    static func defaultMetrics(_ spec: ExperimentSpec) -> [String] {
-        Array(Set([spec.selection.metric] + spec.claims.map(\.metric))).sorted()
+    static func defaultMetrics(_ spec: ExperimentSpec) -> [MetricName] {
+        Array(Set([spec.selection.metric] + spec.claims.map(\.metric))).sorted { $0.rawValue < $1.rawValue }
     }
 
     /// The identity of a run apart from its key: what pairs runs whose numerics changed.
@@ -169,7 +170,7 @@ extension Comparison {
     }
 
     static func compare(
-        _ old: ReportRun?, _ new: ReportRun?, baseline: ResultStore, candidate: ResultStore, metrics: [String],
+        _ old: ReportRun?, _ new: ReportRun?, baseline: ResultStore, candidate: ResultStore, metrics: [MetricName],
         tolerance: Double, group: ComparedSide.Key
     ) throws -> RunChange {
         let record = (old ?? new)!.record
@@ -229,7 +230,7 @@ extension Comparison {
     }
 
     /// The largest relative difference over `metrics` and epochs (first of equals); nil when none differ.
-    static func largestDifference(_ old: ReportRun, _ new: ReportRun, metrics: [String]) -> Difference? {
+    static func largestDifference(_ old: ReportRun, _ new: ReportRun, metrics: [MetricName]) -> Difference? {
         var largest: Difference?
         for metric in metrics {
             let a = old.curve(metric), b = new.curve(metric)
@@ -292,7 +293,8 @@ enum ComparedSide {
     static func load(_ store: ResultStore, options: Comparison.Options) throws -> [Key: ExperimentResults] {
         let current = try ExperimentResults.load(from: store, experiments: options.experiments)
         var out: [Key: ExperimentResults] = [:]
-        for (name, _, specText) in try store.experiments() where options.experiments?.contains(name) ?? true {
+        for experiment in try store.experiments() where options.experiments?.contains(experiment.name) ?? true {
+            let (name, specText) = (experiment.name, experiment.specText)
             let spec = try SpecParser.parse(specText, file: "\(name) (as recorded in \(store.path))")
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)) where options.scale.map({ $0 == scale }) ?? true {

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ResultStore
+import Vocabulary
 
 /// Everything the report says about one experiment at one scale: tables, plots, verdicts, footer.
 public struct ExperimentReport: Sendable {
@@ -100,7 +101,7 @@ public struct ExperimentReport: Sendable {
     /// The loss every optimizer must reach for "epochs to target": the worst best-setting final train loss.
     static func target(_ a: Analysis) -> Double? {
         let finals = a.labels.compactMap { a.best[$0] }.map { s in
-            Statistics.mean(s.runs.map { $0.curve(MetricPoint.trainLoss).last ?? .nan })
+            Statistics.mean(s.runs.map { $0.curve(MetricName.trainLoss).last ?? .nan })
         }
         return finals.filter(\.isFinite).max()
     }
@@ -108,7 +109,7 @@ public struct ExperimentReport: Sendable {
     static func comparison(_ a: Analysis) -> Table {
         let target = Self.target(a)
         // The paper's metric beside the full-pass cost, when the spec selects on another.
-        let asTrained = plottedMetric(a.results.spec) == MetricPoint.minibatchLossMean
+        let asTrained = plottedMetric(a.results.spec) == MetricName.minibatchLossMean
         var t = Table(
             name: "comparison",
             headers: [
@@ -134,16 +135,16 @@ public struct ExperimentReport: Sendable {
                     } ?? Format.full(e.mean)
                 return (Format.estimate(e), csv)
             }
-            let loss: (ReportRun) -> [Double] = { $0.curve(MetricPoint.trainLoss) }
+            let loss: (ReportRun) -> [Double] = { $0.curve(MetricName.trainLoss) }
             t.add(
                 [
                     (label, label),
                     cell { loss($0).last ?? .nan },
-                ] + (asTrained ? [cell { $0.curve(MetricPoint.minibatchLossMean).last ?? .nan }] : []) + [
+                ] + (asTrained ? [cell { $0.curve(MetricName.minibatchLossMean).last ?? .nan }] : []) + [
                     cell { loss($0).dropFirst().min() ?? .nan },
                     cell { Statistics.mean(Array(loss($0).dropFirst())) },
-                    cell { $0.curve(MetricPoint.testLoss).last ?? .nan },
-                    cell { $0.curve(MetricPoint.testAccuracy).last ?? .nan },
+                    cell { $0.curve(MetricName.testLoss).last ?? .nan },
+                    cell { $0.curve(MetricName.testAccuracy).last ?? .nan },
                     cell { run in
                         guard let target else { return .nan }
                         let curve = loss(run)
@@ -158,7 +159,7 @@ public struct ExperimentReport: Sendable {
 
     static func curvesAtEpochs(_ a: Analysis) -> Table {
         let horizon =
-            a.labels.compactMap { a.best[$0]?.runs.map { $0.curve(MetricPoint.trainLoss).count - 1 }.max() }.max() ?? 0
+            a.labels.compactMap { a.best[$0]?.runs.map { $0.curve(MetricName.trainLoss).count - 1 }.max() }.max() ?? 0
         let epochs = Array(
             Set([1, max(1, horizon / 10), max(1, horizon / 2), horizon].filter { $0 >= 1 && $0 <= horizon })
         ).sorted()
@@ -169,7 +170,7 @@ public struct ExperimentReport: Sendable {
                 [(label, label)]
                     + epochs.map { e in
                         let values = best.runs.map { run -> Double in
-                            let c = run.curve(MetricPoint.trainLoss)
+                            let c = run.curve(MetricName.trainLoss)
                             return e < c.count ? c[e] : .nan
                         }
                         let m = Statistics.mean(values)
@@ -183,12 +184,12 @@ public struct ExperimentReport: Sendable {
 
     /// The training-cost curve a figure plots: the spec's selection metric when it is a training
     /// cost (the paper's: with dropout, as trained, where the model has dropout), else the full pass.
-    static func plottedMetric(_ spec: ExperimentSpec) -> String {
-        spec.selection.metric == MetricPoint.minibatchLossMean ? MetricPoint.minibatchLossMean : MetricPoint.trainLoss
+    static func plottedMetric(_ spec: ExperimentSpec) -> MetricName {
+        spec.selection.metric == .minibatchLossMean ? .minibatchLossMean : .trainLoss
     }
 
-    static func axisLabel(_ metric: String) -> String {
-        metric == MetricPoint.minibatchLossMean
+    static func axisLabel(_ metric: MetricName) -> String {
+        metric == MetricName.minibatchLossMean
             ? "training cost as trained (epoch mean of minibatch losses)"
             : "training cost (full pass, no dropout, no L2)"
     }
@@ -213,7 +214,7 @@ public struct ExperimentReport: Sendable {
     /// One curve per optimizer (mean over its runs, band min to max), from epoch 1 when there are
     /// several epochs (the epoch-0 loss would fix the axis far from the differences), each diverged
     /// run marked where it stopped, and the paper's read-off values.
-    static func trainingPlot(_ a: Analysis, metric: String, paperValues: Bool) -> SVGPlot {
+    static func trainingPlot(_ a: Analysis, metric: MetricName, paperValues: Bool) -> SVGPlot {
         var series: [SVGPlot.Series] = []
         for label in a.labels {
             guard let (summary, selected) = plotted(a, label) else { continue }
@@ -263,14 +264,14 @@ public struct ExperimentReport: Sendable {
     static func plots(_ a: Analysis) -> [(name: String, plot: SVGPlot)] {
         let metric = plottedMetric(a.results.spec)
         var plots = [(name: "training_loss", plot: trainingPlot(a, metric: metric, paperValues: true))]
-        if metric != MetricPoint.trainLoss {
+        if metric != MetricName.trainLoss {
             plots.append(
                 (
                     name: "training_loss_full_pass",
-                    plot: trainingPlot(a, metric: MetricPoint.trainLoss, paperValues: false)
+                    plot: trainingPlot(a, metric: MetricName.trainLoss, paperValues: false)
                 ))
         }
-        let horizon = a.results.runs.map { $0.curve(MetricPoint.trainLoss).count - 1 }.max() ?? 0
+        let horizon = a.results.runs.map { $0.curve(MetricName.trainLoss).count - 1 }.max() ?? 0
         for label in a.labels {
             if let plot = sensitivityPlot(a, label: label) {
                 plots.append((name: "sensitivity_\(Table.snakeCase(label))", plot: plot))
@@ -326,7 +327,7 @@ public struct ExperimentReport: Sendable {
         let when = epochs.map { "after \($0) epochs" } ?? "at the end"
         var plot = SVGPlot(
             title: "\(label): \(a.results.spec.selection.metric) \(when) vs learning rate (\(a.results.scale) scale)",
-            xLabel: "log10(learning rate); diverged settings omitted", yLabel: a.results.spec.selection.metric,
+            xLabel: "log10(learning rate); diverged settings omitted", yLabel: a.results.spec.selection.metric.rawValue,
             logY: logY, series: series)
         plot.markers = true
         return plot

@@ -1,5 +1,6 @@
 import Foundation
 import ResultStore
+import Vocabulary
 
 /// What an iteration costs, for experiments that include optimizers driving the objective themselves
 /// (SFO, L-BFGS; the paper's Figure 2b reports SFO as 5-10x slower per iteration than Adam): per
@@ -31,13 +32,13 @@ enum IterationCost {
                 runs.map { Double($0.record.stepsCompleted) / Double($0.record.epochsCompleted) })
             let seconds = secondsPerIteration(best)
             let ratio = reference.map { seconds / $0 } ?? .nan
-            func last(_ metric: String) -> [Double] { runs.compactMap { $0.curve(metric).last(where: \.isFinite) } }
+            func last(_ metric: MetricName) -> [Double] { runs.compactMap { $0.curve(metric).last(where: \.isFinite) } }
             let evaluations = runs.compactMap { run in
-                run.curve(MetricPoint.objectiveEvaluations).last(where: \.isFinite).map {
+                run.curve(MetricName.objectiveEvaluations).last(where: \.isFinite).map {
                     $0 / Double(run.record.epochsCompleted)
                 }
             }
-            let memory = last(MetricPoint.optimizerMemoryBytes), peak = last(MetricPoint.peakResidentBytes)
+            let memory = last(MetricName.optimizerMemoryBytes), peak = last(MetricName.peakResidentBytes)
             func mib(_ v: [Double]) -> (String, String) {
                 v.isEmpty ? ("-", "") : (Format.number(v.max()! / 1_048_576), Format.full(v.max()! / 1_048_576))
             }
@@ -60,10 +61,10 @@ enum IterationCost {
         var series: [SVGPlot.Series] = []
         for label in a.labels {
             guard let best = a.best[label] else { continue }
-            let length = best.runs.map { min($0.curve(MetricPoint.trainLoss).count, $0.trainSeconds.count) }.min() ?? 0
+            let length = best.runs.map { min($0.curve(MetricName.trainLoss).count, $0.trainSeconds.count) }.min() ?? 0
             guard length > 0 else { continue }
             let x = (0..<length).map { e in Statistics.mean(best.runs.map { $0.trainSeconds[e] }) }
-            let values = (0..<length).map { e in best.runs.map { $0.curve(MetricPoint.trainLoss)[e] }.filter(\.isFinite)
+            let values = (0..<length).map { e in best.runs.map { $0.curve(MetricName.trainLoss)[e] }.filter(\.isFinite)
             }
             series.append(
                 .init(

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ResultStore
+import Vocabulary
 
 /// One experiment at one scale as the reporter sees it: the spec (from the database's copy), every
 /// run with its per-epoch curves.
@@ -26,10 +27,10 @@ public struct ExperimentResults: Sendable {
     }
 }
 
-/// A run with its epoch-end curves (metric name -> value per epoch 0...epochsCompleted).
+/// A run with its epoch-end curves (metric -> value per epoch 0...epochsCompleted).
 public struct ReportRun: Sendable {
     public let record: RunRecord
-    public let curves: [String: [Double]]
+    public let curves: [MetricName: [Double]]
     /// Training seconds at each epoch end (index = epoch), from the training-loss points.
     public var trainSeconds: [Double] = []
 
@@ -46,7 +47,7 @@ public struct ReportRun: Sendable {
     }
 
     /// The epoch-end values of `metric` (index = epoch). Diverged runs' curves stop where they stopped.
-    public func curve(_ metric: String) -> [Double] { curves[metric] ?? [] }
+    public func curve(_ metric: MetricName) -> [Double] { curves[metric] ?? [] }
 }
 
 extension ExperimentResults {
@@ -64,7 +65,8 @@ extension ExperimentResults {
         blasKernels: String? = nil
     ) throws -> [ExperimentResults] {
         var out: [ExperimentResults] = []
-        for (name, _, specText) in try store.experiments() where experiments?.contains(name) ?? true {
+        for experiment in try store.experiments() where experiments?.contains(experiment.name) ?? true {
+            let (name, specText) = (experiment.name, experiment.specText)
             let spec = try SpecParser.parse(specText, file: "\(name) (as recorded in the database)")
             let records = try store.runs(experiment: name)
             for scale in Set(records.map(\.scale)).sorted() {
@@ -158,7 +160,7 @@ extension ExperimentResults {
     static func reportRun(_ record: RunRecord, store: ResultStore) throws -> ReportRun {
         let points = try store.metrics(runID: record.id)
         var seconds: [Double] = []
-        for point in points where point.name == MetricPoint.trainLoss {
+        for point in points where point.metric == .trainLoss {
             let epoch = Int(point.epoch.rounded())
             while seconds.count <= epoch { seconds.append(.nan) }
             seconds[epoch] = point.wallSeconds

@@ -30,24 +30,25 @@ extension ResultStore {
     /// sorts first, so the result does not depend on the order. Pending and running runs are not
     /// copied (their plan makes them again); checkpoints are not copied.
     public func merge(from sources: [ResultStore]) throws -> MergeSummary {
-        var specs: [String: (title: String, specPath: String, text: String, file: String)] = [:]
+        var specs: [String: (experiment: ExperimentRecord, file: String)] = [:]
         var chosen: [String: MergedRun] = [:]
         var storedTexts: [String: String] = [:]
-        for e in try experimentRows() {
-            specs[e.name] = (e.title, e.specPath, e.text, path)
-            storedTexts[e.name] = e.text
+        for e in try experiments() {
+            specs[e.name] = (e, path)
+            storedTexts[e.name] = e.specText
         }
         let existing = Dictionary(try runs().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var existingHashes: [String: String] = [:]
         for source in sources {
-            for (name, title, specPath, text) in try source.experimentRows() {
+            for experiment in try source.experiments() {
+                let name = experiment.name
                 // The sources must agree; the store's own (older) copy gives way to theirs.
-                if let known = specs[name], known.file != path, known.text != text {
+                if let known = specs[name], known.file != path, known.experiment.specText != experiment.specText {
                     throw StoreError(
                         "experiment \(name): its spec text differs between \(known.file) and \(source.path); "
                             + "expected one spec per experiment in a campaign (re-run the shard with the same spec)")
                 }
-                if specs[name].map({ $0.file == path }) ?? true { specs[name] = (title, specPath, text, source.path) }
+                if specs[name].map({ $0.file == path }) ?? true { specs[name] = (experiment, source.path) }
             }
             for record in try source.runs() where [.completed, .diverged, .failed].contains(record.status) {
                 let run = MergedRun(
@@ -72,9 +73,11 @@ extension ResultStore {
         }
         var summary = MergeSummary()
         try write { db in
-            for (name, spec) in specs.sorted(by: { $0.key < $1.key }) where storedTexts[name] != spec.text {
+            for (name, spec) in specs.sorted(by: { $0.key < $1.key })
+            where storedTexts[name] != spec.experiment.specText {
+                let e = spec.experiment
                 try Self.registerExperiment(
-                    db, name: name, title: spec.title, specPath: spec.specPath, specText: spec.text)
+                    ExperimentRecord(name: name, title: e.title, specPath: e.specPath, specText: e.specText), db: db)
                 summary.experiments += 1
             }
             for key in chosen.keys.sorted() {
@@ -93,14 +96,6 @@ extension ResultStore {
         return summary
     }
 
-    func experimentRows() throws -> [(name: String, title: String, specPath: String, text: String)] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, title, spec_path, spec_text FROM experiments ORDER BY name").map {
-                ($0["name"], $0["title"], $0["spec_path"], $0["spec_text"])
-            }
-        }
-    }
-
     /// Order among copies of one run: finished before failed, then by provenance text, then by file.
     static func rank(_ run: MergedRun) -> (Int, String, String) {
         (run.isFinished ? 0 : 1, run.record.provenanceJSON ?? "", run.file)
@@ -113,43 +108,16 @@ extension ResultStore {
                 + "identical curves for one run key (same spec, seed and numerics); nothing was merged")
     }
 
-    static func registerExperiment(
-        _ db: Database, name: String, title: String, specPath: String, specText: String
-    )
-        throws
-    {
-        let sha = SHA256.hash(data: Data(specText.utf8)).map { String(format: "%02x", $0) }.joined()
-        try db.execute(
-            sql: """
-                INSERT INTO experiments (name, title, spec_path, spec_text, spec_sha256, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET title = excluded.title, spec_path = excluded.spec_path,
-                    spec_text = excluded.spec_text, spec_sha256 = excluded.spec_sha256, updated_at = excluded.updated_at
-                """, arguments: [name, title, specPath, specText, sha, timestamp()])
-    }
-
     /// Writes `run` (its row, status, progress, provenance, notes and metrics) over any unfinished
     /// copy of it in this store.
     static func copy(_ run: MergedRun, db: Database) throws {
         let r = run.record
-        guard
-            let experimentID = try Int64.fetchOne(
-                db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [r.experiment])
-        else { throw StoreError("experiment \(r.experiment) is not registered") }
-        try db.execute(sql: "DELETE FROM runs WHERE run_key = ?", arguments: [r.key])
-        try db.execute(
-            sql: """
-                INSERT INTO runs (run_key, experiment_id, scale, label, optimizer, setting_json, conventions_json, model_json,
-                    data_json, training_json, dataset, dataset_sha256, seed, epochs_planned, estimated_flops, status,
-                    epochs_completed, steps_completed, diverged_step, last_finite_loss, error_text, finished_at,
-                    train_seconds, provenance_json, notes_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                r.key, experimentID, r.scale, r.label, r.optimizer, r.settingJSON, r.conventionsJSON, r.modelJSON,
-                r.dataJSON, r.trainingJSON, r.dataset, r.datasetSHA256, Int64(bitPattern: r.seed), r.epochsPlanned,
-                r.estimatedFLOPs, r.status.rawValue, r.epochsCompleted, r.stepsCompleted, r.divergedStep,
-                r.lastFiniteLoss, r.errorText, timestamp(), r.trainSeconds, r.provenanceJSON, r.notesJSON,
-            ])
+        guard let experimentID = try experimentID(named: r.experiment, db: db) else {
+            throw StoreError("experiment \(r.experiment) is not registered")
+        }
+        try RunRecord.filter(RunRecord.Columns.key == r.key).deleteAll(db)
+        let row = RunInsertion(planned: r.planned, experimentID: experimentID, state: r.state, finishedAt: timestamp())
+        try row.insert(db)
         try insert(run.metrics, runID: db.lastInsertedRowID, db: db)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Vocabulary
 
 /// The SQLite results database (GRDB on the system libsqlite3, WAL): experiments, runs, metrics and
 /// checkpoints. Safe to share between threads and between processes: writes are serialized by SQLite
@@ -294,34 +295,40 @@ public final class ResultStore: Sendable {
     @discardableResult
     public func registerExperiment(name: String, title: String, specPath: String, specText: String) throws -> Int64 {
         try write { db in
-            try Self.registerExperiment(db, name: name, title: title, specPath: specPath, specText: specText)
-            return try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])!
+            try Self.registerExperiment(
+                ExperimentRecord(name: name, title: title, specPath: specPath, specText: specText), db: db)
         }
+    }
+
+    /// Stores `experiment`, replacing the one of its name; returns its id.
+    @discardableResult
+    static func registerExperiment(_ experiment: ExperimentRecord, db: Database) throws -> Int64 {
+        try experiment.upsert(db)
+        guard let id = try experimentID(named: experiment.name, db: db) else {
+            throw StoreError("experiment \(experiment.name): not found after registering it")
+        }
+        return id
+    }
+
+    /// The id of the experiment called `name`, nil when none is registered.
+    static func experimentID(named name: String, db: Database) throws -> Int64? {
+        try ExperimentRecord.filter(ExperimentRecord.Columns.name == name)
+            .select(ExperimentRecord.Columns.id, as: Int64.self).fetchOne(db)
     }
 
     /// Adds the runs not yet known (by key); existing runs keep their status and results.
     public func ensureRuns(_ runs: [NewRun]) throws {
         try write { db in
-            for run in runs {
+            var experimentIDs: [String: Int64] = [:]
+            var known = Set(try String.fetchAll(db, RunRecord.select(RunRecord.Columns.key)))
+            for run in runs where !known.contains(run.key) {
                 guard
-                    let experimentID = try Int64.fetchOne(
-                        db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [run.experiment])
-                else {
-                    throw StoreError("\(path): experiment \(run.experiment) is not registered")
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO runs (run_key, experiment_id, scale, label, optimizer, setting_json, conventions_json, model_json,
-                            data_json, training_json, dataset, dataset_sha256, seed, epochs_planned, estimated_flops)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(run_key) DO NOTHING
-                        """,
-                    arguments: [
-                        run.key, experimentID, run.scale, run.label, run.optimizer, run.settingJSON,
-                        run.conventionsJSON,
-                        run.modelJSON, run.dataJSON, run.trainingJSON, run.dataset, run.datasetSHA256,
-                        Int64(bitPattern: run.seed), run.epochsPlanned, run.estimatedFLOPs,
-                    ])
+                    let experimentID = try experimentIDs[run.experiment]
+                        ?? Self.experimentID(named: run.experiment, db: db)
+                else { throw StoreError("\(path): experiment \(run.experiment) is not registered") }
+                experimentIDs[run.experiment] = experimentID
+                try RunInsertion(planned: run, experimentID: experimentID).insert(db)
+                known.insert(run.key)
             }
         }
     }
@@ -329,19 +336,21 @@ public final class ResultStore: Sendable {
     /// Puts runs back to pending and deletes their metrics and checkpoints (`--force`).
     public func reset(keys: [String]) throws {
         try write { db in
-            for key in keys {
-                try db.execute(
-                    sql: "DELETE FROM metrics WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)", arguments: [key])
-                try db.execute(
-                    sql: "DELETE FROM checkpoints WHERE run_id = (SELECT id FROM runs WHERE run_key = ?)",
-                    arguments: [key])
-                try db.execute(
-                    sql: """
-                        UPDATE runs SET status = 'pending', epochs_completed = 0, steps_completed = 0, diverged_step = NULL,
-                            last_finite_loss = NULL, error_text = NULL, owner = NULL, heartbeat_at = NULL, started_at = NULL,
-                            finished_at = NULL, train_seconds = 0, notes_json = NULL WHERE run_key = ?
-                        """, arguments: [key])
-            }
+            let runs = RunRecord.filter(keys.contains(RunRecord.Columns.key))
+            let ids = try Int64.fetchAll(db, runs.select(RunRecord.Columns.id))
+            try StoredMetric.filter(ids.contains(StoredMetric.Columns.runID)).deleteAll(db)
+            try StoredCheckpoint.filter(ids.contains(StoredCheckpoint.Columns.runID)).deleteAll(db)
+            let state = RunState.CodingKeys.self
+            try runs.updateAll(
+                db,
+                [
+                    state.status.set(to: RunState.Status.pending), state.epochsCompleted.set(to: 0),
+                    state.stepsCompleted.set(to: 0), state.divergedStep.set(to: nil),
+                    state.lastFiniteLoss.set(to: nil), state.errorText.set(to: nil), state.owner.set(to: nil),
+                    RunRecord.Columns.heartbeatAt.set(to: nil), RunRecord.Columns.startedAt.set(to: nil),
+                    RunRecord.Columns.finishedAt.set(to: nil), state.trainSeconds.set(to: 0),
+                    state.notesJSON.set(to: nil),
+                ])
         }
     }
 
@@ -349,10 +358,34 @@ public final class ResultStore: Sendable {
     /// so that an invocation retries each failed run once.
     public func retryFailed(keys: [String]) throws {
         try write { db in
-            for key in keys {
-                try db.execute(
-                    sql: "UPDATE runs SET status = 'pending' WHERE run_key = ? AND status = 'failed'", arguments: [key])
-            }
+            try RunRecord
+                .filter(keys.contains(RunRecord.Columns.key) && RunRecord.Columns.status == RunState.Status.failed)
+                .updateAll(db, RunRecord.Columns.status.set(to: RunState.Status.pending))
+        }
+    }
+
+    /// The columns `claimNext` weighs a run by.
+    struct ClaimCandidate: Decodable, FetchableRecord {
+        let id: Int64
+        let key: String
+        let status: RunState.Status
+        let owner: String?
+        let heartbeatAt: Double?
+        let epochsCompleted: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case key = "run_key"
+            case status, owner
+            case heartbeatAt = "heartbeat_at"
+            case epochsCompleted = "epochs_completed"
+        }
+
+        static var columns: [any SQLSelectable] {
+            [
+                RunRecord.Columns.id, RunRecord.Columns.key, RunRecord.Columns.status, RunRecord.Columns.owner,
+                RunRecord.Columns.heartbeatAt, RunState.CodingKeys.epochsCompleted,
+            ]
         }
     }
 
@@ -367,25 +400,26 @@ public final class ResultStore: Sendable {
         try writeWithoutTransaction { db in
             var claimed: RunRecord?
             try db.inTransaction(.immediate) {
-                let candidates = try Row.fetchAll(
+                let runnable: [RunState.Status] = [.pending, .running]
+                let candidates = try ClaimCandidate.fetchAll(
                     db,
-                    sql: """
-                        SELECT id, run_key, status, owner, heartbeat_at, epochs_completed FROM runs
-                        WHERE status IN ('pending', 'running') ORDER BY estimated_flops DESC, id
-                        """)
-                for row in candidates {
-                    let key: String = row["run_key"]
-                    guard keys.contains(key) else { continue }
-                    if let admit, !admit(key, row["epochs_completed"]) { continue }
-                    let status: String = row["status"]
-                    if status == "running" && !isStale(row["owner"], row["heartbeat_at"]) { continue }
-                    let id: Int64 = row["id"]
-                    try db.execute(
-                        sql: """
-                            UPDATE runs SET status = 'running', owner = ?, heartbeat_at = ?, started_at = COALESCE(started_at, ?)
-                            WHERE id = ?
-                            """, arguments: [owner, Date().timeIntervalSince1970, Self.timestamp(), id])
-                    claimed = try Self.fetchRuns(db, whereClause: "r.id = ?", arguments: [id]).first
+                    RunRecord.select(ClaimCandidate.columns)
+                        .filter(runnable.contains(RunRecord.Columns.status))
+                        .order(RunRecord.Columns.estimatedFLOPs.desc, RunRecord.Columns.id)
+                        .asRequest(of: ClaimCandidate.self))
+                for candidate in candidates {
+                    guard keys.contains(candidate.key) else { continue }
+                    if let admit, !admit(candidate.key, candidate.epochsCompleted) { continue }
+                    if candidate.status == .running && !isStale(candidate.owner, candidate.heartbeatAt) { continue }
+                    try RunRecord.filter(RunRecord.Columns.id == candidate.id).updateAll(
+                        db,
+                        [
+                            RunRecord.Columns.status.set(to: RunState.Status.running),
+                            RunRecord.Columns.owner.set(to: owner),
+                            RunRecord.Columns.heartbeatAt.set(to: Date().timeIntervalSince1970),
+                            RunRecord.Columns.startedAt.set(to: RunRecord.Columns.startedAt ?? Self.timestamp()),
+                        ])
+                    claimed = try RunRecord.request().filter(RunRecord.Columns.id == candidate.id).fetchOne(db)
                     break
                 }
                 return .commit
@@ -402,38 +436,21 @@ public final class ResultStore: Sendable {
     ) throws {
         try write { db in
             try Self.insert(metrics, runID: runID, db: db)
-            try db.execute(
-                sql:
-                    "UPDATE runs SET epochs_completed = ?, steps_completed = ?, train_seconds = ?, heartbeat_at = ? WHERE id = ?",
-                arguments: [epochsCompleted, stepsCompleted, trainSeconds, Date().timeIntervalSince1970, runID])
-            if let c = checkpoint {
-                try db.execute(
-                    sql: """
-                        INSERT INTO checkpoints (run_id, epoch, step, parameters, optimizer_state, rng_state, train_seconds, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(run_id) DO UPDATE SET epoch = excluded.epoch, step = excluded.step, parameters = excluded.parameters,
-                            optimizer_state = excluded.optimizer_state, rng_state = excluded.rng_state,
-                            train_seconds = excluded.train_seconds, created_at = excluded.created_at
-                        """,
-                    arguments: [
-                        runID, c.epoch, c.step, Data(c.parameters), Data(c.optimizerState), c.rngState, c.trainSeconds,
-                        Self.timestamp(),
-                    ])
-            }
+            let state = RunState.CodingKeys.self
+            try RunRecord.filter(RunRecord.Columns.id == runID).updateAll(
+                db,
+                [
+                    state.epochsCompleted.set(to: epochsCompleted), state.stepsCompleted.set(to: stepsCompleted),
+                    state.trainSeconds.set(to: trainSeconds),
+                    RunRecord.Columns.heartbeatAt.set(to: Date().timeIntervalSince1970),
+                ])
+            if let checkpoint { try StoredCheckpoint(checkpoint, runID: runID).upsert(db) }
         }
     }
 
+    /// Writes `metrics` of the run `runID`, replacing points of the same name and step.
     static func insert(_ metrics: [MetricPoint], runID: Int64, db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO metrics (run_id, name, step, epoch, value, bits, wall_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(run_id, name, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value,
-                    bits = excluded.bits, wall_seconds = excluded.wall_seconds
-                """)
-        for m in metrics {
-            let (value, bits) = m.stored
-            try statement.execute(arguments: [runID, m.name, m.step, m.epoch, value, bits, m.wallSeconds])
-        }
+        try StoredMetric.insert(metrics, runID: runID, db: db)
     }
 
     /// Inserts metrics in one transaction (benchmarks; the runner uses `recordEpoch`).
@@ -447,16 +464,22 @@ public final class ResultStore: Sendable {
         errorText: String? = nil, provenanceJSON: String? = nil, notesJSON: String? = nil
     ) throws {
         try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE runs SET status = ?, diverged_step = ?, last_finite_loss = ?, error_text = ?, finished_at = ?, owner = NULL,
-                        provenance_json = COALESCE(?, provenance_json), notes_json = COALESCE(?, notes_json) WHERE id = ?
-                    """,
-                arguments: [
-                    status.rawValue, divergedStep, lastFiniteLoss, errorText, Self.timestamp(), provenanceJSON,
-                    notesJSON, runID,
-                ])
-            if status != .failed { try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID]) }
+            let state = RunState.CodingKeys.self
+            try RunRecord.filter(RunRecord.Columns.id == runID).updateAll(
+                db,
+                [
+                    state.status.set(to: status), state.divergedStep.set(to: divergedStep),
+                    state.lastFiniteLoss.set(to: lastFiniteLoss), state.errorText.set(to: errorText),
+                    RunRecord.Columns.finishedAt.set(to: Self.timestamp()), state.owner.set(to: nil),
+                ]
+                    + [
+                        provenanceJSON.map { state.provenanceJSON.set(to: $0) },
+                        notesJSON.map { state.notesJSON.set(to: $0) },
+                    ]
+                    .compactMap { $0 })
+            if status != .failed {
+                try StoredCheckpoint.filter(StoredCheckpoint.Columns.runID == runID).deleteAll(db)
+            }
         }
         try writeWithoutTransaction { db in try db.execute(sql: "PRAGMA incremental_vacuum") }
     }
@@ -465,29 +488,33 @@ public final class ResultStore: Sendable {
     /// left by a task killed on another node would otherwise wait an hour to look stale).
     public func releaseAllClaims() throws {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE status = 'running'")
+            try RunRecord.filter(RunRecord.Columns.status == RunState.Status.running).updateAll(
+                db, RunRecord.Columns.status.set(to: RunState.Status.pending), RunRecord.Columns.owner.set(to: nil))
         }
     }
 
     /// Gives a claimed run back (interrupted): it stays resumable from its checkpoint.
     public func release(runID: Int64) throws {
         try write { db in
-            try db.execute(
-                sql: "UPDATE runs SET status = 'pending', owner = NULL WHERE id = ? AND status = 'running'",
-                arguments: [runID])
+            try RunRecord
+                .filter(RunRecord.Columns.id == runID && RunRecord.Columns.status == RunState.Status.running)
+                .updateAll(
+                    db, RunRecord.Columns.status.set(to: RunState.Status.pending),
+                    RunRecord.Columns.owner.set(to: nil))
         }
     }
 
     public func setProvenance(runID: Int64, json: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE runs SET provenance_json = ? WHERE id = ?", arguments: [json, runID])
+            try RunRecord.filter(RunRecord.Columns.id == runID).updateAll(
+                db, RunState.CodingKeys.provenanceJSON.set(to: json))
         }
     }
 
     public func heartbeat(runID: Int64) throws {
         try write { db in
-            try db.execute(
-                sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, runID])
+            try RunRecord.filter(RunRecord.Columns.id == runID).updateAll(
+                db, RunRecord.Columns.heartbeatAt.set(to: Date().timeIntervalSince1970))
         }
     }
 
@@ -495,94 +522,60 @@ public final class ResultStore: Sendable {
 
     public func checkpoint(runID: Int64) throws -> Checkpoint? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ?", arguments: [runID])
-            else { return nil }
-            let parameters: Data = row["parameters"], state: Data = row["optimizer_state"]
-            return Checkpoint(
-                epoch: row["epoch"], step: row["step"], parameters: [UInt8](parameters), optimizerState: [UInt8](state),
-                rngState: row["rng_state"], trainSeconds: row["train_seconds"])
+            try StoredCheckpoint.filter(StoredCheckpoint.Columns.runID == runID).fetchOne(db)?.checkpoint
         }
     }
 
+    /// The runs (of `experiment`, if given), by id.
     public func runs(experiment: String? = nil) throws -> [RunRecord] {
         try read { db in
-            if let experiment { return try Self.fetchRuns(db, whereClause: "e.name = ?", arguments: [experiment]) }
-            return try Self.fetchRuns(db, whereClause: "1", arguments: [])
+            guard let experiment else { return try RunRecord.request().fetchAll(db) }
+            guard let experimentID = try Self.experimentID(named: experiment, db: db) else { return [] }
+            return try RunRecord.request().filter(RunRecord.Columns.experimentID == experimentID).fetchAll(db)
         }
     }
 
+    /// The runs recorded under `keys`, in the order of `keys` (keys not recorded left out).
     public func runs(keys: [String]) throws -> [RunRecord] {
-        try read { db in
-            try keys.compactMap { try Self.fetchRuns(db, whereClause: "r.run_key = ?", arguments: [$0]).first }
+        let found = try read { db in
+            try RunRecord.request().filter(keys.contains(RunRecord.Columns.key)).fetchAll(db)
         }
+        let byKey = Dictionary(found.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        return keys.compactMap { byKey[$0] }
     }
 
     /// Whether the database holds no run at all.
     public func holdsNoRuns() throws -> Bool {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") ?? 0 } == 0
+        try read { db in try RunRecord.fetchCount(db) } == 0
     }
 
-    public func experiments() throws -> [(name: String, title: String, specText: String)] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, title, spec_text FROM experiments ORDER BY name").map {
-                ($0["name"], $0["title"], $0["spec_text"])
-            }
-        }
+    /// The experiments, by name.
+    public func experiments() throws -> [ExperimentRecord] {
+        try read { db in try ExperimentRecord.order(ExperimentRecord.Columns.name).fetchAll(db) }
     }
 
     /// A run's metrics in canonical order: by name, then step.
-    public func metrics(runID: Int64, name: String? = nil) throws -> [MetricPoint] {
+    public func metrics(runID: Int64, metric: MetricName? = nil) throws -> [MetricPoint] {
         try read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT name, step, epoch, bits, wall_seconds FROM metrics WHERE run_id = ?"
-                    + (name == nil ? "" : " AND name = ?") + " ORDER BY name, step",
-                arguments: name == nil ? [runID] : [runID, name!])
-            return rows.map {
-                MetricPoint(
-                    name: $0["name"], step: $0["step"], epoch: $0["epoch"],
-                    value: MetricPoint.value(bits: $0["bits"]), wallSeconds: $0["wall_seconds"])
-            }
+            var request = StoredMetric.filter(StoredMetric.Columns.runID == runID)
+            if let metric { request = request.filter(StoredMetric.Columns.name == metric.rawValue) }
+            return try request.order(StoredMetric.Columns.name, StoredMetric.Columns.step).fetchAll(db).map(\.point)
         }
     }
 
     /// SHA-256 over the run's metrics in canonical order (name, then step): for each point, the
     /// name's UTF-8 bytes and a 0 byte, the step as a little-endian Int64, and the value's IEEE-754
     /// bit pattern as a little-endian UInt64 (any NaN as the canonical quiet NaN 0x7FF8000000000000).
-    /// Wall-clock times and machine-dependent metrics (`MetricPoint.machineDependent`) are not part of it.
+    /// Wall-clock times and machine-dependent metrics (`MetricName.isMachineDependent`) are not part of it.
     public func curveHash(runID: Int64) throws -> String {
         var hasher = SHA256()
-        for m in try metrics(runID: runID) where !MetricPoint.machineDependent.contains(m.name) {
+        for m in try metrics(runID: runID) where m.metric?.isMachineDependent != true {
             hasher.update(data: Array(m.name.utf8) + [0])
             withUnsafeBytes(of: Int64(m.step).littleEndian) { hasher.update(bufferPointer: $0) }
             let bits: UInt64 = m.value.isNaN ? 0x7FF8_0000_0000_0000 : m.value.bitPattern
             withUnsafeBytes(of: bits.littleEndian) { hasher.update(bufferPointer: $0) }
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func fetchRuns(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [RunRecord] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT r.*, e.name AS experiment_name FROM runs r JOIN experiments e ON e.id = r.experiment_id
-                WHERE \(whereClause) ORDER BY r.id
-                """, arguments: arguments
-        ).map { row in
-            RunRecord(
-                id: row["id"], key: row["run_key"], experiment: row["experiment_name"], scale: row["scale"],
-                label: row["label"],
-                optimizer: row["optimizer"], settingJSON: row["setting_json"], conventionsJSON: row["conventions_json"],
-                modelJSON: row["model_json"], dataJSON: row["data_json"], trainingJSON: row["training_json"],
-                dataset: row["dataset"], datasetSHA256: row["dataset_sha256"], seed: UInt64(bitPattern: row["seed"]),
-                epochsPlanned: row["epochs_planned"], estimatedFLOPs: row["estimated_flops"],
-                status: RunRecord.Status(rawValue: row["status"]) ?? .failed, epochsCompleted: row["epochs_completed"],
-                stepsCompleted: row["steps_completed"], divergedStep: row["diverged_step"],
-                lastFiniteLoss: row["last_finite_loss"],
-                errorText: row["error_text"], owner: row["owner"], trainSeconds: row["train_seconds"],
-                provenanceJSON: row["provenance_json"],
-                notesJSON: row["notes_json"])
-        }
     }
 
     static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }

@@ -1,87 +1,60 @@
 import Foundation
+import GRDB
 
-/// A run as stored: identity, configuration (JSON texts), status and progress.
-public struct RunRecord: Sendable, Equatable {
-    public enum Status: String, Sendable, CaseIterable {
-        case pending, running, completed, diverged, failed
-    }
+/// A run as stored: what was planned (`planned`, whose properties read through: `record.seed`) and
+/// what has happened since (`state`, likewise: `record.status`). A GRDB record of the `runs` table
+/// joined to its experiment's name (`RunRecord.request()`); decoding fails, naming the column, on
+/// a value no property admits (an unknown status, a missing column).
+@dynamicMemberLookup
+public struct RunRecord: Sendable, Equatable, Decodable, FetchableRecord, TableRecord {
+    public typealias Status = RunState.Status
+    public static let databaseTableName = "runs"
 
     public let id: Int64
-    public let key: String
-    public let experiment: String
-    public let scale: String
-    public let label: String
-    public let optimizer: String
-    public let settingJSON: String
-    public let conventionsJSON: String
-    public let modelJSON: String
-    public let dataJSON: String
-    public let trainingJSON: String
-    public let dataset: String
-    public let datasetSHA256: String
-    public let seed: UInt64
-    public let epochsPlanned: Int
-    public let estimatedFLOPs: Double
-    public let status: Status
-    public let epochsCompleted: Int
-    public let stepsCompleted: Int
-    public let divergedStep: Int?
-    public let lastFiniteLoss: Double?
-    public let errorText: String?
-    public let owner: String?
-    public let trainSeconds: Double
-    public let provenanceJSON: String?
-    /// Remarks the runner stored with the run (a JSON array of strings), e.g. SFO trained with dropout.
-    public let notesJSON: String?
+    public let planned: NewRun
+    public let state: RunState
+
+    public subscript<Value>(dynamicMember keyPath: KeyPath<NewRun, Value>) -> Value { planned[keyPath: keyPath] }
+    public subscript<Value>(dynamicMember keyPath: KeyPath<RunState, Value>) -> Value { state[keyPath: keyPath] }
 
     /// The run's notes.
     public var notes: [String] {
-        guard let notesJSON, let notes = try? JSONDecoder().decode([String].self, from: Data(notesJSON.utf8)) else {
-            return []
-        }
+        guard let notesJSON = state.notesJSON,
+            let notes = try? JSONDecoder().decode([String].self, from: Data(notesJSON.utf8))
+        else { return [] }
         return notes
     }
-}
 
-/// What the runner registers for each planned run.
-public struct NewRun: Sendable {
-    public let key: String
-    public let experiment: String
-    public let scale: String
-    public let label: String
-    public let optimizer: String
-    public let settingJSON: String
-    public let conventionsJSON: String
-    public let modelJSON: String
-    public let dataJSON: String
-    public let trainingJSON: String
-    public let dataset: String
-    public let datasetSHA256: String
-    public let seed: UInt64
-    public let epochsPlanned: Int
-    public let estimatedFLOPs: Double
-
-    public init(
-        key: String, experiment: String, scale: String, label: String, optimizer: String, settingJSON: String,
-        conventionsJSON: String, modelJSON: String, dataJSON: String, trainingJSON: String, dataset: String,
-        datasetSHA256: String, seed: UInt64, epochsPlanned: Int, estimatedFLOPs: Double
-    ) {
-        self.key = key
-        self.experiment = experiment
-        self.scale = scale
-        self.label = label
-        self.optimizer = optimizer
-        self.settingJSON = settingJSON
-        self.conventionsJSON = conventionsJSON
-        self.modelJSON = modelJSON
-        self.dataJSON = dataJSON
-        self.trainingJSON = trainingJSON
-        self.dataset = dataset
-        self.datasetSHA256 = datasetSHA256
-        self.seed = seed
-        self.epochsPlanned = epochsPlanned
-        self.estimatedFLOPs = estimatedFLOPs
+    /// The columns the store's queries name (those of `planned` and `state` are their coding keys).
+    public enum Columns {
+        static let id = Column("id")
+        static let key = NewRun.CodingKeys.key
+        static let estimatedFLOPs = NewRun.CodingKeys.estimatedFLOPs
+        static let status = RunState.CodingKeys.status
+        static let owner = RunState.CodingKeys.owner
+        static let experimentID = Column("experiment_id")
+        static let heartbeatAt = Column("heartbeat_at")
+        static let startedAt = Column("started_at")
+        static let finishedAt = Column("finished_at")
     }
+
+    static let experimentRow = belongsTo(ExperimentRecord.self, using: ForeignKey(["experiment_id"]))
+
+    /// Every run with its experiment's name, ordered by id: the request each `RunRecord` comes from.
+    static func request() -> QueryInterfaceRequest<RunRecord> {
+        all()
+            .annotated(withRequired: experimentRow.select(ExperimentRecord.Columns.name.forKey("experiment_name")))
+            .order(Columns.id)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int64.self, forKey: .id)
+        planned = try NewRun(from: decoder)
+        state = try RunState(from: decoder)
+    }
+
+    enum CodingKeys: String, CodingKey { case id }
 }
 
 /// A run's resumable state at an epoch end.

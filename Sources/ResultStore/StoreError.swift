@@ -35,9 +35,14 @@ public struct StoreError: Error, CustomStringConvertible {
     /// True for the failures of the storage under a valid database (see the type's comment).
     public var isStorageFailure: Bool { reason != .invalid && reason != .damaged }
 
-    /// `error` as a `StoreError` naming `path` when it is one of SQLite's storage failures; any
-    /// other error unchanged (constraint violations are programming errors and keep GRDB's text).
+    /// `error` as a `StoreError` naming `path` when it is one of SQLite's storage failures or a
+    /// stored row that does not decode into its record (an unknown status, say); any other error unchanged (constraint violations are programming errors and keep GRDB's text).
     static func mapping(_ error: Error, path: String, busyTimeout: Double) -> Error {
+        if let error = error as? RowDecodingError {
+            return StoreError(
+                "\(path): a stored row does not decode (\(error)); expected the values AdamBench writes "
+                    + "(the database is damaged or was altered outside AdamBench)", reason: .damaged)
+        }
         guard let error = error as? DatabaseError else { return error }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let sqlite = "SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "\(error.resultCode)")"

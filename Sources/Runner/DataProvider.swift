@@ -1,6 +1,7 @@
 import Datasets
 import Experiments
 import Foundation
+import Vocabulary
 
 /// Loads each dataset once per process (verified against its checksums) and derives what runs ask
 /// for: subsets, ZCA-whitened images (transform cached under data/cache). Thread-safe.

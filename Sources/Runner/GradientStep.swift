@@ -3,6 +3,7 @@ import Foundation
 import NeuralNetworks
 import Optimizers
 import ResultStore
+import Vocabulary
 
 /// The gradient optimizers of the catalogue as step drivers: evaluate the scheduled minibatch once,
 /// then apply the update rule.
@@ -43,7 +44,7 @@ final class GradientStep: StepDriver {
         try optimizer.restore(Optimizers.OptimizerState<Float>(serialized: Data(state)))
     }
 
-    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
-        optimizer.fractionOfSecondMomentBelowEpsilon().map { [(MetricPoint.secondMomentBelowEpsilon, $0)] } ?? []
+    func epochMetrics(objective: MinibatchObjective) -> [(MetricName, Double)] {
+        optimizer.fractionOfSecondMomentBelowEpsilon().map { [(MetricName.secondMomentBelowEpsilon, $0)] } ?? []
     }
 }

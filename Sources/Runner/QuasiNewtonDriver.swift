@@ -1,4 +1,5 @@
 import ResultStore
+import Vocabulary
 
 /// What the quasi-Newton step drivers (`SFOStep`, `LBFGSStep`) share: they evaluate the parameters
 /// themselves (no averaging), keep no checkpoint (an interrupted run starts over and, being
@@ -22,11 +23,11 @@ extension QuasiNewtonDriver {
         throw RunnerError("\(methodName) runs are not checkpointed, yet a checkpoint was found for this run")
     }
 
-    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)] {
+    func epochMetrics(objective: MinibatchObjective) -> [(MetricName, Double)] {
         [
-            (MetricPoint.objectiveEvaluations, Double(objective.evaluations)),
-            (MetricPoint.optimizerMemoryBytes, Double(memoryBytes)),
-            (MetricPoint.peakResidentBytes, Double(ProcessMemory.peakResidentBytes)),
+            (MetricName.objectiveEvaluations, Double(objective.evaluations)),
+            (MetricName.optimizerMemoryBytes, Double(memoryBytes)),
+            (MetricName.peakResidentBytes, Double(ProcessMemory.peakResidentBytes)),
         ]
     }
 }

@@ -91,7 +91,7 @@ public final class StagedPlanner: @unchecked Sendable {
             let outcome: StageOutcome
             switch record.status {
             case .completed:
-                let points = try source.metrics(runID: record.id, name: rule.metric)
+                let points = try source.metrics(runID: record.id, metric: rule.metric)
                 outcome = .completed(score: rule.score(MetricPoint.epochCurves(points)[rule.metric] ?? []))
             case .diverged: outcome = .diverged
             default: continue

@@ -3,6 +3,7 @@ import Foundation
 import NeuralNetworks
 import Optimizers
 import ResultStore
+import Vocabulary
 
 /// How the training loop advances: `stepsPerEpoch` calls of `step` per epoch. Optimizers that use
 /// one gradient per step go through `GradientStep`; optimizers that evaluate the objective
@@ -28,5 +29,5 @@ public protocol StepDriver: AnyObject {
     func checkpointState() -> [UInt8]?
     func restore(_ state: [UInt8]) throws
     /// Metrics to record at each epoch end besides the evaluation (name, value).
-    func epochMetrics(objective: MinibatchObjective) -> [(String, Double)]
+    func epochMetrics(objective: MinibatchObjective) -> [(MetricName, Double)]
 }

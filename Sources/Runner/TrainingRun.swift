@@ -4,6 +4,7 @@ import Foundation
 import NeuralNetworks
 import Optimizers
 import ResultStore
+import Vocabulary
 
 /// Trains one run end to end, resuming from its checkpoint when it has one.
 ///
@@ -140,7 +141,7 @@ final class TrainingRun {
                 if diverging || (training.logEvery > 0 && step % training.logEvery == 0) {
                     metrics.append(
                         MetricPoint(
-                            name: MetricPoint.minibatchLoss, step: step, epoch: fractionalEpoch, value: loss,
+                            .minibatchLoss, step: step, epoch: fractionalEpoch, value: loss,
                             wallSeconds: elapsed))
                 }
                 if diverging {
@@ -156,11 +157,11 @@ final class TrainingRun {
             let step = driver.stepCount
             metrics.append(
                 MetricPoint(
-                    name: MetricPoint.minibatchLossMean, step: step, epoch: Double(epoch),
+                    .minibatchLossMean, step: step, epoch: Double(epoch),
                     value: lossSum / Double(steps), wallSeconds: trainSeconds))
-            for (name, value) in driver.epochMetrics(objective: objective) {
+            for (metric, value) in driver.epochMetrics(objective: objective) {
                 metrics.append(
-                    MetricPoint(name: name, step: step, epoch: Double(epoch), value: value, wallSeconds: trainSeconds))
+                    MetricPoint(metric, step: step, epoch: Double(epoch), value: value, wallSeconds: trainSeconds))
             }
             let evaluation = evaluate(
                 model, parameters: parameters, averaged: &averaged, driver: driver, assembler: assembler,
@@ -182,7 +183,7 @@ final class TrainingRun {
                         epoch: epoch, step: step, parameters: parameters, optimizerState: $0,
                         shuffle: shuffle, noise: objective.noise, trainSeconds: trainSeconds)
                 })
-            progress(epoch, evaluation.first { $0.name == MetricPoint.trainLoss }?.value ?? .nan)
+            progress(epoch, evaluation.first { $0.metric == .trainLoss }?.value ?? .nan)
         }
         return .completed
     }
@@ -244,30 +245,30 @@ final class TrainingRun {
         let penalty = evaluated.withUnsafeBufferPointer { model.penalty(parameters: $0.baseAddress!) }
         var metrics = [
             MetricPoint(
-                name: MetricPoint.trainLoss, step: step, epoch: Double(epoch), value: train.meanLoss,
+                .trainLoss, step: step, epoch: Double(epoch), value: train.meanLoss,
                 wallSeconds: seconds),
             MetricPoint(
-                name: MetricPoint.objective, step: step, epoch: Double(epoch), value: train.meanLoss + penalty,
+                .objective, step: step, epoch: Double(epoch), value: train.meanLoss + penalty,
                 wallSeconds: seconds),
             MetricPoint(
-                name: MetricPoint.testLoss, step: step, epoch: Double(epoch), value: test.meanLoss, wallSeconds: seconds
+                .testLoss, step: step, epoch: Double(epoch), value: test.meanLoss, wallSeconds: seconds
             ),
         ]
         if model.isClassifier {
             metrics.append(
                 MetricPoint(
-                    name: MetricPoint.trainAccuracy, step: step, epoch: Double(epoch), value: train.accuracy,
+                    .trainAccuracy, step: step, epoch: Double(epoch), value: train.accuracy,
                     wallSeconds: seconds))
             metrics.append(
                 MetricPoint(
-                    name: MetricPoint.testAccuracy, step: step, epoch: Double(epoch), value: test.accuracy,
+                    .testAccuracy, step: step, epoch: Double(epoch), value: test.accuracy,
                     wallSeconds: seconds))
         }
         return metrics
     }
 
     func divergence(in metrics: [MetricPoint], step: Int) -> RunOutcome? {
-        guard let loss = metrics.first(where: { $0.name == MetricPoint.trainLoss })?.value else { return nil }
+        guard let loss = metrics.first(where: { $0.metric == .trainLoss })?.value else { return nil }
         guard !loss.isFinite || loss > plan.training.divergenceThreshold else { return nil }
         return .diverged(step: step, lastFiniteLoss: nil)
     }

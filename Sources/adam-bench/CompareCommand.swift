@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Optimizers
 import Reports
 import ResultStore
+import Vocabulary
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -75,7 +77,17 @@ struct CompareCommand: ParsableCommand {
         let stores = try [baseline, candidate].map(Self.open)
         var options = Comparison.Options()
         options.tolerance = tolerance
-        options.metrics = metrics.map { $0.split(separator: ",").map(String.init) }
+        options.metrics = try metrics.map { list in
+            try list.split(separator: ",").map { name in
+                guard let metric = MetricName(rawValue: String(name)) else {
+                    let names = MetricName.allCases.map(\.rawValue)
+                    throw CommandFailure(
+                        "--metrics: '\(name)' is not a metric; expected a comma-separated list of "
+                            + names.joined(separator: ", ") + Suggestion.hint(for: String(name), among: names))
+                }
+                return metric
+            }
+        }
         options.experiments = experiment.isEmpty ? nil : experiment
         options.scale = scale
         options.maxSlowdown = maxSlowdown

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Vocabulary
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ResultStore
+import TestSupport
 import Testing
 
 /// Bad input end to end: each case runs the CLI on one bad spec, data file, database, merge, SLURM
@@ -231,23 +232,13 @@ import Testing
         },
         Case(name: "db: another application's SQLite file") {
             let db = $0.appendingPathComponent("other.sqlite").path
-            _ = try Shell.run(
-                "python3",
-                [
-                    "-c",
-                    "import sqlite3; c = sqlite3.connect('\(db)'); c.execute('create table t(x)'); c.execute('pragma application_id = 42'); c.commit()",
-                ])
+            try SQLiteFile.execute("CREATE TABLE t(x); PRAGMA application_id = 42", at: db)
             _ = try spec($0, minimal)
             return (runSpec($0, db: db), "other.sqlite")
         },
         Case(name: "db: a newer schema") {
             let db = try recordedDatabase($0)
-            _ = try Shell.run(
-                "python3",
-                [
-                    "-c",
-                    "import sqlite3; c = sqlite3.connect('\(db)'); c.execute(\"insert into grdb_migrations values ('v99-from-the-future')\"); c.commit()",
-                ])
+            try SQLiteFile.execute("INSERT INTO grdb_migrations VALUES ('v99-from-the-future')", at: db)
             return (runSpec($0, db: db), "written by a newer AdamBench")
         },
         Case(name: "db: another process holds the write lock for long", environment: ["ADAMBENCH_BUSY_TIMEOUT": "1"]) {

@@ -1,5 +1,6 @@
 import Foundation
 import ResultStore
+import TestSupport
 import Testing
 
 /// `adam-bench compare` end to end on real runs: exit 0 for two runs of the same spec, 1 with the
@@ -48,7 +49,7 @@ import Testing
         let a = try record(dir, "a"), b = try record(dir, "b")
         let store = try ResultStore(path: b)
         let run = try #require(try store.runs().first { $0.optimizer == "nesterov" })
-        let point = try #require(try store.metrics(runID: run.id, name: "test_accuracy").last)
+        let point = try #require(try store.metrics(runID: run.id, metric: .testAccuracy).last)
         try store.insertMetrics(
             [
                 MetricPoint(
@@ -98,12 +99,7 @@ import Testing
         let empty = dir.appendingPathComponent("empty.sqlite").path
         FileManager.default.createFile(atPath: empty, contents: Data())
         let foreign = dir.appendingPathComponent("foreign.sqlite").path
-        _ = try Shell.run(
-            "python3",
-            [
-                "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()",
-                foreign,
-            ])
+        try SQLiteFile.execute("CREATE TABLE t(x)", at: foreign)
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
         let cases: [([String], String)] = [
             ([dir.appendingPathComponent("missing.sqlite").path, a], "no such database file"),

@@ -1,6 +1,7 @@
 import Foundation
 import ResultStore
 import Testing
+import Vocabulary
 
 /// SFO and L-BFGS through `adam-bench run` on real MNIST subsets: determinism across workers and
 /// interruptions (they are not checkpointed, so a killed run starts over), the memory refusal, and
@@ -30,10 +31,10 @@ import Testing
         let store = try ResultStore(path: one)
         for record in try store.runs() {
             let points = try store.metrics(runID: record.id)
-            func last(_ name: String) -> Double? { points.last { $0.name == name }?.value }
-            let evaluations = try #require(last(MetricPoint.objectiveEvaluations), "\(record.label)")
-            let memory = try #require(last(MetricPoint.optimizerMemoryBytes))
-            #expect((last(MetricPoint.peakResidentBytes) ?? 0) > memory)
+            func last(_ metric: MetricName) -> Double? { points.last { $0.metric == metric }?.value }
+            let evaluations = try #require(last(MetricName.objectiveEvaluations), "\(record.label)")
+            let memory = try #require(last(MetricName.optimizerMemoryBytes))
+            #expect((last(MetricName.peakResidentBytes) ?? 0) > memory)
             switch record.label {
             case "SFO":
                 // 16 subfunctions = 16 iterations per epoch; failed steps cost extra evaluations.
@@ -72,7 +73,7 @@ import Testing
         for run in runs {
             #expect(
                 run.status == .completed, "seed \(run.seed): \(run.status.rawValue) at step \(run.divergedStep ?? -1)")
-            let losses = try store.metrics(runID: run.id, name: MetricPoint.trainLoss).map(\.value)
+            let losses = try store.metrics(runID: run.id, metric: .trainLoss).map(\.value)
             print("SFO reduced fig2b, seed \(run.seed): training cost by pass \(losses)")
             #expect(losses.count == 6 && losses.last! < 0.1 * losses.first!, "seed \(run.seed): \(losses)")
         }
@@ -124,7 +125,7 @@ import Testing
         #expect(out.status == 0, "\(out.stderr)")
         let record = try #require(try ResultStore(path: db).runs().first)
         #expect(record.status == .completed && record.stepsCompleted == 4)
-        let losses = try ResultStore(path: db).metrics(runID: record.id).filter { $0.name == MetricPoint.trainLoss }
+        let losses = try ResultStore(path: db).metrics(runID: record.id).filter { $0.metric == .trainLoss }
             .map(\.value)
         #expect(losses.count == 3 && losses[2] < losses[0], "\(losses)")
     }

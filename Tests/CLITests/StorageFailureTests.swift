@@ -1,5 +1,6 @@
 import Foundation
 import ResultStore
+import TestSupport
 import Testing
 
 /// The disk filling up while a run records its epochs, on a real (small) file system: a tmpfs
@@ -56,15 +57,6 @@ struct StorageFailureTests {
         guard out.status == 0 else { throw CommandFailureInTest("mount tmpfs: \(out.stderr)") }
     }
 
-    /// `PRAGMA integrity_check` by another SQLite client (Python's), not through the code under test.
-    func integrityCheck(_ db: String) throws -> String {
-        let out = try Shell.run(
-            "python3",
-            [
-                "-c",
-                "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('pragma integrity_check').fetchone()[0])",
-                db,
-            ])
-        return out.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + out.stderr
-    }
+    /// `PRAGMA integrity_check` through plain GRDB, not through the code under test.
+    func integrityCheck(_ db: String) throws -> String { SQLiteFile.integrityCheck(db) }
 }

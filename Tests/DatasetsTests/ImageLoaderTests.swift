@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Testing
+import Vocabulary
 
 @Suite struct ImageLoaderTests {
     func mnistFolder(gzip: Bool) throws -> URL {

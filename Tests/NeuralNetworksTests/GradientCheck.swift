@@ -1,6 +1,7 @@
 import DeterministicRandom
 import NeuralNetworks
 import Testing
+import Vocabulary
 
 /// Central finite differences against the analytic gradient, in Float64.
 struct GradientCheck {

@@ -6,6 +6,7 @@ import Testing
 
 #if canImport(FoundationXML)
 import FoundationXML
+import Vocabulary
 #endif
 
 /// `Comparison` on hand-made databases (the report fixture): identical databases, one value moved,
@@ -47,11 +48,11 @@ import FoundationXML
     @Test func aMovedValueIsReportedWithItsRunMetricAndEpoch() throws {
         let (a, b) = try fixtures()
         let target = try run(b, label: "Twin", seed: 2)
-        let old = try #require(try b.metrics(runID: target.id, name: MetricPoint.trainLoss).first { $0.epoch == 3 })
+        let old = try #require(try b.metrics(runID: target.id, metric: .trainLoss).first { $0.epoch == 3 })
         try b.insertMetrics(
             [
                 MetricPoint(
-                    name: MetricPoint.trainLoss, step: old.step, epoch: 3, value: old.value * (1 + 1e-6), wallSeconds: 3
+                    .trainLoss, step: old.step, epoch: 3, value: old.value * (1 + 1e-6), wallSeconds: 3
                 )
             ],
             runID: target.id)
@@ -61,7 +62,7 @@ import FoundationXML
         #expect(moved.count == 1)
         let change = try #require(moved.first)
         #expect(change.label == "Twin" && change.seed == 2 && change.setting == "{\"lr\":0.001}")
-        #expect(change.largest?.metric == MetricPoint.trainLoss && change.largest?.epoch == 3)
+        #expect(change.largest?.metric == MetricName.trainLoss && change.largest?.epoch == 3)
         #expect(change.largest?.baseline == old.value && abs((change.largest?.relative ?? 0) - 1e-6) < 1e-9)
         #expect(c.markdown.contains("`train_loss` epoch 3"))
         // Within a looser tolerance the same change is no regression.
@@ -97,7 +98,7 @@ import FoundationXML
             let r = try run(b, label: "Slow", seed: seed)
             let points = (0...4).map { e in
                 MetricPoint(
-                    name: MetricPoint.trainLoss, step: e * 10, epoch: Double(e), value: 2.3 * pow(0.2, Double(e)),
+                    .trainLoss, step: e * 10, epoch: Double(e), value: 2.3 * pow(0.2, Double(e)),
                     wallSeconds: Double(e))
             }
             try b.insertMetrics(points, runID: r.id)

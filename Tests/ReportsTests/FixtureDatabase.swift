@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import ResultStore
+import Vocabulary
 
 /// A small results database written through the store's API: three optimizers over three seeds with
 /// synthetic but fully specified curves, one diverged setting, and an exact copy of one optimizer
@@ -83,7 +84,7 @@ enum FixtureDatabase {
                 try store.insertMetrics(
                     [2.3, 1.6, 1.4, 40].enumerated().map { e, loss in
                         MetricPoint(
-                            name: MetricPoint.trainLoss, step: e * 10, epoch: Double(e), value: loss,
+                            .trainLoss, step: e * 10, epoch: Double(e), value: loss,
                             wallSeconds: Double(e))
                     }, runID: id)
                 try store.finish(runID: id, status: .diverged, divergedStep: 25, lastFiniteLoss: 40)
@@ -92,9 +93,9 @@ enum FixtureDatabase {
             if diverges {
                 try store.insertMetrics(
                     [
-                        MetricPoint(name: MetricPoint.trainLoss, step: 0, epoch: 0, value: 2.3, wallSeconds: 0),
+                        MetricPoint(.trainLoss, step: 0, epoch: 0, value: 2.3, wallSeconds: 0),
                         MetricPoint(
-                            name: MetricPoint.minibatchLoss, step: 7, epoch: 0.7, value: .nan, wallSeconds: 0.7),
+                            .minibatchLoss, step: 7, epoch: 0.7, value: .nan, wallSeconds: 0.7),
                     ], runID: id)
                 try store.finish(runID: id, status: .diverged, divergedStep: 7, lastFiniteLoss: 2.1)
                 continue
@@ -102,13 +103,13 @@ enum FixtureDatabase {
             let points = curve!.enumerated().flatMap { e, loss in
                 [
                     MetricPoint(
-                        name: MetricPoint.trainLoss, step: e * 10, epoch: Double(e), value: loss, wallSeconds: Double(e)
+                        .trainLoss, step: e * 10, epoch: Double(e), value: loss, wallSeconds: Double(e)
                     ),
                     MetricPoint(
-                        name: MetricPoint.testLoss, step: e * 10, epoch: Double(e), value: loss * 1.1,
+                        .testLoss, step: e * 10, epoch: Double(e), value: loss * 1.1,
                         wallSeconds: Double(e)),
                     MetricPoint(
-                        name: MetricPoint.testAccuracy, step: e * 10, epoch: Double(e), value: 1 - loss / 3,
+                        .testAccuracy, step: e * 10, epoch: Double(e), value: 1 - loss / 3,
                         wallSeconds: Double(e)),
                 ]
             }

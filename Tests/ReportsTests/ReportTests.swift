@@ -3,6 +3,7 @@ import Reports
 import ResultStore
 import TestSupport
 import Testing
+import Vocabulary
 
 @Suite struct ReportTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
@@ -54,7 +55,7 @@ import Testing
         // The twin's paired difference is exactly zero: its interval contains 0.
         let twin = try #require(report.analysis.best["Twin"]), fast = try #require(report.analysis.best["Fast"])
         let d = Statistics.pairedDifference(
-            twin.runs.map { $0.curve("train_loss").last! }, fast.runs.map { $0.curve("train_loss").last! })
+            twin.runs.map { $0.curve(.trainLoss).last! }, fast.runs.map { $0.curve(.trainLoss).last! })
         #expect(d.interval.map { $0.contains(0) } == true)
         // The diverged setting is marked and never chosen.
         #expect(report.analysis.best["Fast"]?.settingJSON == "{\"lr\":0.001}")

@@ -1,4 +1,3 @@
-import ChildProcess
 import Foundation
 import ResultStore
 import TestSupport
@@ -36,6 +35,58 @@ import Testing
         // Re-recording the same points replaces them: never duplicated.
         try store.insertMetrics([MetricPoint(name: "m", step: 0, epoch: 0, value: 1.5, wallSeconds: 9)], runID: run.id)
         #expect(try store.metrics(runID: run.id).count == values.count)
+    }
+
+    /// A status outside `RunState.Status` (written past the table's CHECK) is an error naming the
+    /// file and the value when read, never taken for a failed run.
+    @Test func anUnknownStoredStatusIsAnError() throws {
+        let path = try temporaryPath()
+        let store = try ResultStore(path: path)
+        try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        try store.ensureRuns([newRun("k1")])
+        try SQLiteFile.execute("PRAGMA ignore_check_constraints = ON; UPDATE runs SET status = 'paused'", at: path)
+        do {
+            _ = try store.runs()
+            Issue.record("read a run whose status is 'paused'")
+        } catch let error as StoreError {
+            #expect(error.reason == .damaged)
+            #expect(error.description.contains(path) && error.description.contains("paused"), "\(error)")
+        }
+    }
+
+    /// Every column a run's record reads comes back as written, through reset and finish.
+    @Test func aRunsRecordRoundTripsThroughResetAndFinish() throws {
+        let store = try ResultStore(path: try temporaryPath())
+        try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        let planned = NewRun(
+            key: "k", experiment: "e", scale: "paper", label: "Adam", optimizer: "adam", settingJSON: #"{"lr":1}"#,
+            conventionsJSON: "{\"c\":1}", modelJSON: "{\"m\":1}", dataJSON: "{\"d\":1}", trainingJSON: "{\"t\":1}",
+            dataset: "mnist", datasetSHA256: "abc", seed: 7, epochsPlanned: 3, estimatedFLOPs: 2.5e9)
+        try store.ensureRuns([planned, planned])
+        let claimed = try #require(try store.claimNext(keys: ["k"], owner: "me", isStale: { _, _ in false }))
+        #expect(claimed.planned == planned && claimed.status == .running && claimed.owner == "me")
+        let checkpoint = Checkpoint(
+            epoch: 1, step: 10, parameters: [1, 2, 3], optimizerState: [4], rngState: "{}", trainSeconds: 1.5)
+        try store.recordEpoch(
+            runID: claimed.id, metrics: [MetricPoint(name: "m", step: 10, epoch: 1, value: 0.5, wallSeconds: 1)],
+            epochsCompleted: 1, stepsCompleted: 10, trainSeconds: 1.5, checkpoint: checkpoint)
+        #expect(try store.checkpoint(runID: claimed.id) == checkpoint)
+        try store.finish(
+            runID: claimed.id, status: .diverged, divergedStep: 12, lastFiniteLoss: 0.25,
+            provenanceJSON: "{\"p\":1}", notesJSON: #"["n"]"#)
+        let finished = try #require(try store.runs(keys: ["missing", "k"]).first)
+        #expect(finished.planned == planned)
+        let expected = RunState(
+            status: .diverged, epochsCompleted: 1, stepsCompleted: 10, divergedStep: 12, lastFiniteLoss: 0.25,
+            errorText: nil, owner: nil, trainSeconds: 1.5, provenanceJSON: "{\"p\":1}", notesJSON: #"["n"]"#)
+        #expect(finished.state == expected && finished.notes == ["n"])
+        #expect(try store.checkpoint(runID: claimed.id) == nil, "a finished run keeps no checkpoint")
+        try store.reset(keys: ["k"])
+        let reset = try #require(try store.runs(experiment: "e").first)
+        #expect(reset.status == .pending && reset.epochsCompleted == 0 && reset.notesJSON == nil)
+        #expect(reset.provenanceJSON == "{\"p\":1}" && reset.planned == planned)
+        #expect(try store.metrics(runID: reset.id).isEmpty)
+        #expect(try store.runs(experiment: "other").isEmpty)
     }
 
     @Test func claimsTheMostExpensiveRunOnceAndReclaimsStaleOnes() throws {
@@ -77,10 +128,7 @@ import Testing
         try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
         try store.ensureRuns([newRun("a")])
         store.checkpointIfLastWriter()
-        let script =
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-            + "c.execute('alter table runs drop column steps_completed'); c.commit()"
-        #expect(try ChildProcess.run("python3", ["-c", script, path], timeout: 120).status == 0)
+        try SQLiteFile.execute("ALTER TABLE runs DROP COLUMN steps_completed", at: path)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         for readOnly in [true, false] {
             do {
@@ -96,9 +144,7 @@ import Testing
 
     @Test func refusesAForeignSQLiteDatabaseAndANewerSchema() throws {
         let foreign = try temporaryPath()
-        let script =
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table people(name text)'); c.commit()"
-        #expect(try ChildProcess.run("python3", ["-c", script, foreign], timeout: 120).status == 0)
+        try SQLiteFile.execute("CREATE TABLE people(name TEXT)", at: foreign)
         do {
             _ = try ResultStore(path: foreign)
             Issue.record("opened a foreign database")
@@ -108,9 +154,7 @@ import Testing
 
         let newer = try temporaryPath()
         _ = try ResultStore(path: newer)
-        let future =
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99-from-the-future')\"); c.commit()"
-        #expect(try ChildProcess.run("python3", ["-c", future, newer], timeout: 120).status == 0)
+        try SQLiteFile.execute("INSERT INTO grdb_migrations VALUES ('v99-from-the-future')", at: newer)
         do {
             _ = try ResultStore(path: newer)
             Issue.record("opened a newer database")

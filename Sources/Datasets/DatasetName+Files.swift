@@ -1,13 +1,6 @@
-/// The datasets the harness knows, by the names the spec format uses.
-public enum DatasetName: String, Sendable, CaseIterable, Codable {
-    case mnist
-    case fashionMNIST = "fashion-mnist"
-    /// The canonical CIFAR-10 binary batches.
-    case cifar10
-    /// The JPEG re-encoded stand-in (../shared/data/cifar10-jpeg): its own variant and checksums.
-    case cifar10JPEG = "cifar10-jpeg"
-    case imdb
+import Vocabulary
 
+extension DatasetName {
     /// The files under `data/<name>/` that `make data` installs.
     public var files: [String] {
         switch self {
@@ -20,6 +13,4 @@ public enum DatasetName: String, Sendable, CaseIterable, Codable {
         case .imdb: return ["train.csv", "test.csv"]
         }
     }
-
-    public var isImageDataset: Bool { self != .imdb }
 }
