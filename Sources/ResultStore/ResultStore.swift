@@ -373,7 +373,7 @@ public final class ResultStore: Sendable {
         let heartbeatAt: Double?
         let epochsCompleted: Int
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, ColumnExpression, CaseIterable {
             case id
             case key = "run_key"
             case status, owner
@@ -381,12 +381,8 @@ public final class ResultStore: Sendable {
             case epochsCompleted = "epochs_completed"
         }
 
-        static var columns: [any SQLSelectable] {
-            [
-                RunRecord.Columns.id, RunRecord.Columns.key, RunRecord.Columns.status, RunRecord.Columns.owner,
-                RunRecord.Columns.heartbeatAt, RunState.CodingKeys.epochsCompleted,
-            ]
-        }
+        /// The columns selected: exactly those decoded.
+        static var columns: [any SQLSelectable] { CodingKeys.allCases }
     }
 
     /// Atomically claims the most expensive runnable run among `keys`: pending, or running under an
@@ -465,18 +461,15 @@ public final class ResultStore: Sendable {
     ) throws {
         try write { db in
             let state = RunState.CodingKeys.self
-            try RunRecord.filter(RunRecord.Columns.id == runID).updateAll(
-                db,
-                [
-                    state.status.set(to: status), state.divergedStep.set(to: divergedStep),
-                    state.lastFiniteLoss.set(to: lastFiniteLoss), state.errorText.set(to: errorText),
-                    RunRecord.Columns.finishedAt.set(to: Self.timestamp()), state.owner.set(to: nil),
-                ]
-                    + [
-                        provenanceJSON.map { state.provenanceJSON.set(to: $0) },
-                        notesJSON.map { state.notesJSON.set(to: $0) },
-                    ]
-                    .compactMap { $0 })
+            var assignments = [
+                state.status.set(to: status), state.divergedStep.set(to: divergedStep),
+                state.lastFiniteLoss.set(to: lastFiniteLoss), state.errorText.set(to: errorText),
+                RunRecord.Columns.finishedAt.set(to: Self.timestamp()), state.owner.set(to: nil),
+            ]
+            // Provenance and notes given here replace what was stored; absent, it stays.
+            if let provenanceJSON { assignments.append(state.provenanceJSON.set(to: provenanceJSON)) }
+            if let notesJSON { assignments.append(state.notesJSON.set(to: notesJSON)) }
+            try RunRecord.filter(RunRecord.Columns.id == runID).updateAll(db, assignments)
             if status != .failed {
                 try StoredCheckpoint.filter(StoredCheckpoint.Columns.runID == runID).deleteAll(db)
             }

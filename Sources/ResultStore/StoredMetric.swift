@@ -31,16 +31,20 @@ struct StoredMetric: Codable, FetchableRecord, PersistableRecord {
     /// cached statement: recording and merging write metrics by the hundred thousand, and GRDB's
     /// per-record `insert` takes 2.4x as long (`adam-bench bench store`: 157k against 374k rows/s).
     static func insert(_ metrics: [MetricPoint], runID: Int64, db: Database) throws {
-        let columns = CodingKeys.allCases.map(\.rawValue)
-        let statement = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO \(databaseTableName) (\(columns.joined(separator: ", "))) VALUES "
-                + "(\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))")
+        let statement = try db.cachedStatement(sql: insertSQL)
         for point in metrics {
             let row = StoredMetric(point, runID: runID)
             try statement.execute(
                 arguments: [row.runID, row.name, row.step, row.epoch, row.value, row.bits, row.wallSeconds])
         }
     }
+
+    /// `INSERT OR REPLACE` of every column, in `CodingKeys` order.
+    static let insertSQL: String = {
+        let columns = CodingKeys.allCases.map(\.rawValue)
+        return "INSERT OR REPLACE INTO \(databaseTableName) (\(columns.joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+    }()
 
     enum CodingKeys: String, CodingKey, ColumnExpression, CaseIterable {
         case runID = "run_id"
