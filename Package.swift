@@ -10,7 +10,7 @@ let vectorMath: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
 
 let package = Package(
     name: "AdamBench",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "adam-bench", targets: ["adam-bench"])
     ],
@@ -73,17 +73,24 @@ let package = Package(
             ]),
         // Training loop, evaluation, divergence, checkpoints/resume, parallel execution, progress.
         .target(
+            name: "Plan",
+            dependencies: [
+                "Experiments", "ResultStore", "Optimizers", "QuasiNewton", "Vocabulary",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
             name: "Runner",
             dependencies: [
-                "Experiments", "ResultStore", "NeuralNetworks", "Optimizers", "QuasiNewton", "Datasets",
+                "Experiments", "Plan", "ResultStore", "NeuralNetworks", "Optimizers", "QuasiNewton", "Datasets",
                 "DeterministicRandom", "ChildProcess", "Vocabulary",
             ]),
         // Aggregation across seeds, best-setting selection, tables, SVG plots, claim verdicts.
-        .target(name: "Reports", dependencies: ["ResultStore", "Experiments", "DeterministicRandom", "Vocabulary"]),
+        .target(
+            name: "Reports", dependencies: ["ResultStore", "Experiments", "Plan", "DeterministicRandom", "Vocabulary"]),
         .executableTarget(
             name: "adam-bench",
             dependencies: [
-                "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "ResultStore",
+                "Optimizers", "NeuralNetworks", "Datasets", "DeterministicRandom", "Experiments", "Plan", "ResultStore",
                 "Runner", "Reports", "ChildProcess", "Vocabulary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -106,7 +113,10 @@ let package = Package(
         .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets", "DeterministicRandom", "ChildProcess", "TestSupport", "Vocabulary"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], exclude: ["Malformed", "valid.yaml"]),
+        .testTarget(
+            name: "ExperimentsTests", dependencies: ["Experiments", "Plan"], exclude: ["Malformed", "valid.yaml"]),
+        .testTarget(
+            name: "PlanTests", dependencies: ["Plan", "Experiments", "Optimizers", "QuasiNewton", "ResultStore"]),
         .testTarget(
             name: "CLITests",
             dependencies: [
@@ -115,7 +125,8 @@ let package = Package(
             ]),
         .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "TestSupport"]),
         .testTarget(
-            name: "ReportsTests", dependencies: ["Reports", "ResultStore", "Experiments", "TestSupport", "Vocabulary"],
+            name: "ReportsTests",
+            dependencies: ["Reports", "ResultStore", "Experiments", "Plan", "TestSupport", "Vocabulary"],
             exclude: ["Golden"]),
     ]
 )
@@ -125,7 +136,7 @@ let package = Package(
 if Context.environment["ADAMBENCH_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "adam-bench-fuzz", dependencies: ["Datasets", "Experiments", "Optimizers", "ResultStore"],
+            name: "adam-bench-fuzz", dependencies: ["Datasets", "Experiments", "Plan", "Optimizers", "ResultStore"],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     package.products.append(.executable(name: "adam-bench-fuzz", targets: ["adam-bench-fuzz"]))
 }

@@ -1,6 +1,6 @@
 /// A preallocated, zero-initialized workspace array (activations, gradients, masks). Models allocate
 /// all of theirs once, for their largest batch, so the training step allocates nothing.
-public final class Buffer<T: NNScalar>: @unchecked Sendable {
+public final class Buffer<T: NNScalar> {
     public let pointer: UnsafeMutablePointer<T>
     public let capacity: Int
 

@@ -26,7 +26,7 @@ import Foundation
 /// (`weight-decay-mode: lr-scaled`, PyTorch and Keras) or s_t = lr_t / lr, the schedule multiplier
 /// alone (`unscaled`, the AdamW paper's eta_t).
 public final class AdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
-    public enum EpsilonMode: String, Sendable, CaseIterable { case paper, hat }
+    public typealias EpsilonMode = AdamEpsilonMode
 
     public let buffers: [StateBuffer<Scalar>]
     let beta1: Double, beta2: Double, epsilon: Double
@@ -102,3 +102,7 @@ public final class AdamRule<Scalar: BinaryFloatingPoint>: UpdateRule {
         }
     }
 }
+
+/// Where Adam adds epsilon (`AdamRule`'s `epsilon-mode`): `paper`, to sqrt(vhat) (Algorithm 1);
+/// `hat`, to sqrt(v_t) with the bias corrections folded into the step size (Section 2's eps-hat).
+public enum AdamEpsilonMode: String, Sendable, CaseIterable { case paper, hat }

@@ -24,6 +24,12 @@ public enum HyperparameterValue: Sendable, Hashable, Codable, CustomStringConver
         }
     }
 
+    /// The value as a number, nil for a boolean or a word.
+    public var number: Double? {
+        if case .number(let d) = self { return d }
+        return nil
+    }
+
     public var description: String {
         switch self {
         case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"

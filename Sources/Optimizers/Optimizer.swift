@@ -9,6 +9,8 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
     public let parameterCount: Int
     /// Steps taken so far; the next step is t = step + 1.
     public private(set) var step: Int = 0
+    /// The configuration's update rule and schedule, typed (`OptimizerMethod.rule`).
+    public let settings: UpdateRuleSettings
     let rule: any UpdateRule<Scalar>
     let average: ParameterAverage<Scalar>?
 
@@ -18,20 +20,26 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
     /// `tensors`, the shapes of the model's tensors in buffer order, partition the parameters for
     /// rules that work tensor by tensor (`OptimizerKind.usesTensorShapes`); nil = one vector.
     /// `horizon` is the run's number of steps, for the schedules that need it (`cosine`, `step`).
+    /// Throws for SFO and L-BFGS, which have no update rule (`OptimizerMethod`).
     public init(
         _ configuration: OptimizerConfiguration, parameterCount: Int, tensors: [[Int]]? = nil,
         horizon: ScheduleHorizon = .unknown
-    ) {
+    ) throws(OptimizerError) {
         precondition(
             tensors.map { $0.map { $0.reduce(1, *) }.reduce(0, +) == parameterCount } ?? true,
             "Optimizer: the tensor shapes do not partition the parameters")
+        guard let settings = configuration.method.rule else {
+            throw OptimizerError(
+                optimizer: configuration.kind.rawValue, field: nil,
+                message: "evaluates the objective itself and has no update rule (the runner drives it)")
+        }
         self.configuration = configuration
+        self.settings = settings
         self.parameterCount = parameterCount
-        schedule = configuration.scheduledLearningRate(horizon: horizon)
+        schedule = settings.scheduledLearningRate(horizon: horizon)
         rule = Self.makeRule(
-            configuration, count: parameterCount, tensors: tensors ?? [[parameterCount]], schedule: schedule)
-        average =
-            configuration.averages ? ParameterAverage(count: parameterCount, decay: configuration.averageDecay) : nil
+            settings.rule, count: parameterCount, tensors: tensors ?? [[parameterCount]], schedule: schedule)
+        average = settings.averageDecay.map { ParameterAverage(count: parameterCount, decay: $0) }
     }
 
     /// Applies one step: `parameters -= update(gradients)`. Both buffers hold `parameterCount` values.
@@ -44,7 +52,7 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
             return
         }
         step += 1
-        let lr = schedule.learningRate(base: configuration.learningRate, step: step)
+        let lr = schedule.learningRate(base: settings.learningRate, step: step)
         rule.update(
             parameters: parameters.baseAddress!, gradients: gradients.baseAddress!,
             learningRate: lr, step: step, count: parameterCount)
@@ -69,7 +77,7 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
 
     /// Whether the model is evaluated at another point than the parameters the steps update
     /// (`EvaluationPointRule`: Schedule-Free's x_t), or at the temporal average.
-    public var evaluatesElsewhere: Bool { rule is any EvaluationPointRule<Scalar> || configuration.averages }
+    public var evaluatesElsewhere: Bool { rule is any EvaluationPointRule<Scalar> || average != nil }
 
     /// Writes the point to evaluate the model at, given the current `parameters`: the rule's
     /// evaluation point, else the temporal average; false when that is the parameters themselves.
@@ -85,7 +93,7 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
                 from: parameters.baseAddress!, into: destination.baseAddress!, step: step, count: parameterCount)
             return true
         }
-        return configuration.averages && writeAveragedParameters(into: destination)
+        return average != nil && writeAveragedParameters(into: destination)
     }
 
     /// The complete state, for checkpoints.
@@ -116,70 +124,56 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
         step = state.step
     }
 
+    /// The update rule `rule` names, over `count` parameters (`tensors` for the rules that work
+    /// tensor by tensor; `schedule` for AdamW's unscaled decay).
     static func makeRule(
-        _ c: OptimizerConfiguration, count: Int, tensors: [[Int]], schedule: ScheduledLearningRate
+        _ rule: UpdateRuleSettings.Rule, count: Int, tensors: [[Int]], schedule: ScheduledLearningRate
     ) -> any UpdateRule<Scalar> {
-        switch c.kind {
+        switch rule {
         case .sgd: return SGDRule<Scalar>()
-        case .momentum, .nesterov:
-            return MomentumRule<Scalar>(count: count, momentum: c.number("momentum"), nesterov: c.kind == .nesterov)
-        case .adagrad:
+        case .momentum(let momentum, let nesterov):
+            return MomentumRule<Scalar>(count: count, momentum: momentum, nesterov: nesterov)
+        case .adagrad(let epsilon, let initialAccumulator, let epsilonInside):
             return AdagradRule<Scalar>(
-                count: count, epsilon: c.number("epsilon"),
-                initialAccumulator: c.number("initial-accumulator"),
-                epsilonInside: c.word("epsilon-placement") == "inside")
-        case .rmsprop:
-            return RMSPropRule<Scalar>(
-                count: count, rho: c.number("rho"), epsilon: c.number("epsilon"),
-                epsilonInside: c.word("epsilon-placement") == "inside")
-        case .adadelta: return AdadeltaRule<Scalar>(count: count, rho: c.number("rho"), epsilon: c.number("epsilon"))
-        case .adam:
+                count: count, epsilon: epsilon, initialAccumulator: initialAccumulator, epsilonInside: epsilonInside)
+        case .rmsprop(let rho, let epsilon, let epsilonInside):
+            return RMSPropRule<Scalar>(count: count, rho: rho, epsilon: epsilon, epsilonInside: epsilonInside)
+        case .adadelta(let rho, let epsilon): return AdadeltaRule<Scalar>(count: count, rho: rho, epsilon: epsilon)
+        case .adam(let beta1, let beta2, let epsilon, let epsilonMode, let biasCorrection, let beta1Decay):
             return AdamRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                epsilon: c.number("epsilon"), epsilonMode: .init(rawValue: c.word("epsilon-mode"))!,
-                biasCorrection: c.flag("bias-correction"), beta1Decay: c.number("beta1-decay"))
-        case .adamw:
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, epsilonMode: epsilonMode,
+                biasCorrection: biasCorrection, beta1Decay: beta1Decay)
+        case .adamw(let beta1, let beta2, let epsilon, let epsilonMode, let weightDecay, let unscaledDecay):
             return AdamRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                epsilon: c.number("epsilon"), epsilonMode: .init(rawValue: c.word("epsilon-mode"))!,
-                weightDecay: c.number("weight-decay"),
-                unscaledDecaySchedule: c.word("weight-decay-mode") == "unscaled" ? schedule : nil)
-        case .adamax:
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, epsilonMode: epsilonMode,
+                weightDecay: weightDecay, unscaledDecaySchedule: unscaledDecay ? schedule : nil)
+        case .adamax(let beta1, let beta2, let epsilon, let epsilonInside):
             return AdaMaxRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                epsilon: c.number("epsilon"), epsilonInside: c.word("epsilon-placement") == "inside")
-        case .nadam:
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, epsilonInside: epsilonInside)
+        case .nadam(let beta1, let beta2, let epsilon, let momentumDecay):
             return NAdamRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"),
-                epsilon: c.number("epsilon"), momentumDecay: c.number("momentum-decay"))
-        case .amsgrad:
-            return AMSGradRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"))
-        case .radam:
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, momentumDecay: momentumDecay)
+        case .amsgrad(let beta1, let beta2, let epsilon):
+            return AMSGradRule<Scalar>(count: count, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        case .radam(let beta1, let beta2, let epsilon, let weightDecay, let decoupled):
             return RAdamRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"),
-                weightDecay: c.number("weight-decay"), decoupled: c.flag("decoupled-weight-decay"))
-        case .adabelief:
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+                decoupled: decoupled)
+        case .adabelief(let beta1, let beta2, let epsilon, let weightDecay, let decoupled, let rectify, let amsgrad):
             return AdaBeliefRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"),
-                weightDecay: c.number("weight-decay"), decoupled: c.flag("decoupled-weight-decay"),
-                rectify: c.flag("rectify"), amsgrad: c.flag("amsgrad"))
-        case .lion:
-            return LionRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), weightDecay: c.number("weight-decay"))
-        case .scheduleFreeAdamW:
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+                decoupled: decoupled, rectify: rectify, amsgrad: amsgrad)
+        case .lion(let beta1, let beta2, let weightDecay):
+            return LionRule<Scalar>(count: count, beta1: beta1, beta2: beta2, weightDecay: weightDecay)
+        case .scheduleFreeAdamW(
+            let beta1, let beta2, let epsilon, let weightDecay, let warmupSteps, let r, let weightLRPower):
             return ScheduleFreeAdamWRule<Scalar>(
-                count: count, beta1: c.number("beta1"), beta2: c.number("beta2"), epsilon: c.number("epsilon"),
-                weightDecay: c.number("weight-decay"), warmupSteps: Int(c.number("warmup-steps")), r: c.number("r"),
-                weightLRPower: c.number("weight-lr-power"))
-        case .adafactor:
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+                warmupSteps: warmupSteps, r: r, weightLRPower: weightLRPower)
+        case .adafactor(let beta2Decay, let epsilon1, let epsilon2, let clipThreshold, let weightDecay):
             return AdafactorRule<Scalar>(
-                count: count, shapes: tensors, beta2Decay: c.number("beta2-decay"),
-                epsilon1: c.number("epsilon1") == 0 ? nil : c.number("epsilon1"), epsilon2: c.number("epsilon2"),
-                clipThreshold: c.number("clip-threshold"), weightDecay: c.number("weight-decay"))
-        case .sfo, .lbfgs:
-            preconditionFailure(
-                "\(c.kind.rawValue) evaluates the objective itself and has no update rule (the runner drives it)")
+                count: count, shapes: tensors, beta2Decay: beta2Decay, epsilon1: epsilon1, epsilon2: epsilon2,
+                clipThreshold: clipThreshold, weightDecay: weightDecay)
         }
     }
 }

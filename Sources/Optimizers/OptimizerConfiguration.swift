@@ -7,6 +7,8 @@ public struct OptimizerConfiguration: Sendable, Hashable {
     public let kind: OptimizerKind
     public let preset: Preset?
     public let values: [String: HyperparameterValue]
+    /// What runs this configuration, its hyperparameters typed (read once, here).
+    public let method: OptimizerMethod
 
     /// Every problem found while resolving (unknown names, wrong types, out-of-range values).
     public struct Errors: Error, CustomStringConvertible {
@@ -72,6 +74,11 @@ public struct OptimizerConfiguration: Sendable, Hashable {
             values[field.name] = value
         }
         guard problems.isEmpty else { throw Errors(errors: problems) }
+        do {
+            method = try OptimizerMethod(FieldReader(kind: kind, values: values))
+        } catch {
+            throw Errors(errors: [error])
+        }
         self.kind = kind
         self.preset = preset
         self.values = values
@@ -83,41 +90,14 @@ public struct OptimizerConfiguration: Sendable, Hashable {
         try! OptimizerConfiguration(name: kind.rawValue, hyperparameters: [:])
     }
 
-    public func number(_ field: String) -> Double {
-        guard case .number(let x)? = values[field] else { preconditionFailure("\(kind) has no numeric field \(field)") }
-        return x
-    }
-
-    public func flag(_ field: String) -> Bool {
-        guard case .bool(let b)? = values[field] else { preconditionFailure("\(kind) has no boolean field \(field)") }
-        return b
-    }
-
-    public func word(_ field: String) -> String {
-        guard case .string(let s)? = values[field] else { preconditionFailure("\(kind) has no choice field \(field)") }
-        return s
-    }
-
-    public var learningRate: Double { number("lr") }
-    public var schedule: LearningRateSchedule { LearningRateSchedule(rawValue: word("schedule"))! }
-
-    /// The schedule with its warm-up and parameters, over `horizon`.
-    public func scheduledLearningRate(horizon: ScheduleHorizon) -> ScheduledLearningRate {
-        ScheduledLearningRate(
-            schedule, warmup: Int(number("schedule-warmup")), floor: number("schedule-floor"),
-            stepFactor: number("step-factor"), stepEpochs: Int(number("step-epochs")), horizon: horizon)
-    }
+    /// The base learning rate `lr`; nil for the optimizers without one (SFO).
+    public var learningRate: Double? { values["lr"]?.number }
 
     /// The hyperparameters that identify a run (its key): every resolved value, less the fields
     /// added later that are still at their defaults (`OptimizerKind.fieldsKeyedOnlyOffDefault`).
     public var keyedValues: [String: HyperparameterValue] {
         values.filter { OptimizerKind.fieldsKeyedOnlyOffDefault[$0.key] != $0.value }
     }
-    /// Whether temporal averaging is on (optimizers without the field never average).
-    public var averages: Bool { values["average"] == .bool(true) }
-    /// The decay of temporal averaging: beta2 where the optimizer has one, else `average-decay`.
-    public var averageDecay: Double { kind.hasBeta2 ? number("beta2") : number("average-decay") }
-
     /// The names of every hyperparameter `kind` accepts (plus `preset`), for documentation and hints.
     public static func fieldNames(_ kind: OptimizerKind) -> [String] { kind.fields.map(\.name) }
 }

@@ -8,10 +8,8 @@ extension Optimizer {
     /// second-moment estimate (and before the first step).
     public func fractionOfSecondMomentBelowEpsilon() -> Double? {
         guard step > 0, parameterCount > 0, let v = rule.buffers.first(where: { $0.name == "exp_avg_sq" }),
-            configuration.kind.hasBeta2
+            let (beta2, epsilon, corrected) = settings.secondMoment
         else { return nil }
-        let beta2 = configuration.number("beta2"), epsilon = configuration.number("epsilon")
-        let corrected = configuration.kind != .adam || configuration.flag("bias-correction")
         let correction = corrected ? 1 - pow(beta2, Double(step)) : 1
         // sqrt(v / c) < eps  <=>  v < eps^2 c  (v >= 0).
         let threshold = Scalar(epsilon * epsilon * correction)

@@ -9,7 +9,7 @@ import Glibc
 /// Blocks of 2 MiB and more are 2 MiB-aligned and advised to use transparent huge pages (as
 /// PyTorch's CPU allocator does): a pass over tens of millions of parameters then spends far less in
 /// TLB misses.
-public final class StateBuffer<Scalar: BinaryFloatingPoint>: @unchecked Sendable {
+public final class StateBuffer<Scalar: BinaryFloatingPoint> {
     public let name: String
     public let pointer: UnsafeMutablePointer<Scalar>
     public let count: Int

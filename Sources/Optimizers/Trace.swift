@@ -146,20 +146,21 @@ public enum Trace {
     }
 
     /// Runs one case in the given precision; values come back as Double.
-    public static func trajectory(of c: Case, precision: Precision) -> [[Double]] {
-        result(of: c, precision: precision).trajectory
+    public static func trajectory(of c: Case, precision: Precision) throws(OptimizerError) -> [[Double]] {
+        try result(of: c, precision: precision).trajectory
     }
 
     /// Runs one case in the given precision, with its evaluation points.
-    public static func result(of c: Case, precision: Precision) -> Result {
+    /// Throws only for a case whose optimizer has no update rule, which reading a case refuses.
+    public static func result(of c: Case, precision: Precision) throws(OptimizerError) -> Result {
         switch precision {
-        case .float64: return run(c, as: Double.self)
-        case .float32: return run(c, as: Float.self)
+        case .float64: return try run(c, as: Double.self)
+        case .float32: return try run(c, as: Float.self)
         }
     }
 
-    static func run<T: BinaryFloatingPoint>(_ c: Case, as: T.Type) -> Result {
-        let optimizer = Optimizer<T>(
+    static func run<T: BinaryFloatingPoint>(_ c: Case, as: T.Type) throws(OptimizerError) -> Result {
+        let optimizer = try Optimizer<T>(
             c.configuration, parameterCount: c.initial.count, tensors: c.tensors,
             horizon: ScheduleHorizon(totalSteps: c.gradients.count, stepsPerEpoch: c.stepsPerEpoch))
         var parameters = c.initial.map { T($0) }

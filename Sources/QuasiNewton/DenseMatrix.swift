@@ -117,4 +117,15 @@ enum DenseMatrix {
         let mid = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
+
+    /// SFO's positive-definite repair of a symmetric matrix's spectrum: every eigenvalue below
+    /// max_i |lambda_i| / `maxRatio` becomes the median of the positive ones (`whenNonePositive`
+    /// when there are none), so the matrix rebuilt from it has condition number at most about
+    /// `maxRatio` (the reference's `max_eigenvalue_ratio`, 1e8 by default).
+    static func clampedSpectrum(_ values: [Double], maxRatio: Double, whenNonePositive: Double) -> [Double] {
+        let positive = values.filter { $0 > 0 }
+        let median = positive.isEmpty ? whenNonePositive : Self.median(positive)
+        let cutoff = (values.map { abs($0) }.max() ?? 0) / maxRatio
+        return values.map { $0 < cutoff ? median : $0 }
+    }
 }

@@ -85,7 +85,10 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
     /// SFO's random choices (`SFOChoices`): from the run's seed, or the reference's under a
     /// deterministic patch.
     var choices: SFOChoices
+    /// Below this a predicted change, a distance or a step length counts as zero.
     let tolerance = 1e-12
+    /// The smallest step scale: shorter steps carry no usable curvature.
+    static var minimumStepScale: Double { 1e-5 }
 
     /// Bytes SFO allocates for M parameters and N subfunctions (the estimate runs are refused by): the
     /// basis, full-length working vectors (counted as 6; 4 are allocated) and the subfunction models.
@@ -179,8 +182,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         } else {
             relaxStepScale()
         }
-        // Steps so short that they carry no usable curvature are avoided.
-        stepScale = max(stepScale, 1e-5)
+        stepScale = max(stepScale, Self.minimumStepScale)
 
         models[j].accumulateLowRank(into: &lowRankTotal, sign: -1)
         if let extra { record(j, position: extra.position, gradient: extra.gradient, loss: extra.loss) }
@@ -406,9 +408,8 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         var core = [Double](repeating: 0, count: r * r)
         if let (values, vectors) = DenseMatrix.symmetricEigen(b, n: r) {
             let spectrum = values.max()! > 0 ? values : [Double](repeating: largest, count: r)
-            let median = DenseMatrix.median(spectrum.filter { $0 > 0 })
-            let cutoff = (spectrum.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio
-            let clamped = spectrum.map { $0 < cutoff ? median : $0 }
+            let clamped = DenseMatrix.clampedSpectrum(
+                spectrum, maxRatio: settings.maxEigenvalueRatio, whenNonePositive: .nan)
             for a in 0..<r {
                 for c in 0..<r {
                     var sum = 0.0
@@ -513,10 +514,7 @@ public final class SumOfFunctionsOptimizer<Scalar: QuasiNewtonScalar> {
         guard let (values, vectors) = DenseMatrix.symmetricEigen(h, n: n) else {
             return [Double](repeating: 0, count: b.count)
         }
-        let positive = values.filter { $0 > 0 }
-        let median = positive.isEmpty ? 1 : DenseMatrix.median(positive)
-        let cutoff = (values.map { abs($0) }.max() ?? 0) / settings.maxEigenvalueRatio
-        let clamped = values.map { $0 < cutoff ? median : $0 }
+        let clamped = DenseMatrix.clampedSpectrum(values, maxRatio: settings.maxEigenvalueRatio, whenNonePositive: 1)
         let vtb = DenseMatrix.multiply(vectors, b, m: n, n: columns, k: n, transposeA: true)
         var scaled = vtb
         for c in 0..<columns { for e in 0..<n { scaled[c * n + e] /= clamped[e] } }

@@ -1,4 +1,5 @@
 import Experiments
+import Plan
 
 /// The tuning protocol applied to one experiment: every setting's score on the tuning seeds, each
 /// optimizer's selected setting with the runs that judge it, its edges and its tuning budget.

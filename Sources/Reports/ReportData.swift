@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Plan
 import ResultStore
 import Vocabulary
 

@@ -1,21 +1,12 @@
-import Foundation
+import Synchronization
 
 /// A flag set by the signal handler and polled by workers between steps.
-public final class Cancellation: @unchecked Sendable {
-    private var flag = false
-    private let lock = NSLock()
+public final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
 
     public init() {}
 
-    public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return flag
-    }
+    public var isCancelled: Bool { flag.load(ordering: .acquiring) }
 
-    public func cancel() {
-        lock.lock()
-        flag = true
-        lock.unlock()
-    }
+    public func cancel() { flag.store(true, ordering: .releasing) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNetworks
 import Optimizers
+import Plan
 import QuasiNewton
 import ResultStore
 
@@ -16,25 +17,10 @@ final class LBFGSStep: QuasiNewtonDriver {
     let memoryBytes: Int
     private(set) var stepCount = 0
 
-    static func settings(_ c: OptimizerConfiguration) -> LBFGSSettings {
-        var s = LBFGSSettings()
-        s.learningRate = c.number("lr")
-        s.maxIterations = Int(c.number("max-iter"))
-        let e = Int(c.number("max-eval"))
-        s.maxEvaluations = e == 0 ? nil : e
-        s.toleranceGrad = c.number("tolerance-grad")
-        s.toleranceChange = c.number("tolerance-change")
-        s.historySize = Int(c.number("history-size"))
-        s.strongWolfe = c.word("line-search") == "strong-wolfe"
-        s.curvatureThreshold = c.number("curvature-threshold")
-        return s
-    }
-
-    init(_ c: OptimizerConfiguration, count: Int) {
-        let s = Self.settings(c)
-        lbfgs = LBFGS<Float>(count: count, settings: s)
-        fullBatch = c.word("batch") == "full"
-        memoryBytes = LBFGS<Float>.memoryBytes(count: count, settings: s)
+    init(_ options: LBFGSOptions, count: Int) {
+        lbfgs = LBFGS<Float>(count: count, settings: options.settings)
+        fullBatch = options.fullBatch
+        memoryBytes = LBFGS<Float>.memoryBytes(count: count, settings: options.settings)
     }
 
     func stepsPerEpoch(minibatches: Int) -> Int { fullBatch ? 1 : minibatches }

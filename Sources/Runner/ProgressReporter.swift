@@ -1,61 +1,62 @@
 import Foundation
+import Synchronization
 
 /// Progress of a `run` invocation: on a terminal, one live status line (runs done / total, the runs
 /// in progress with epoch and loss, ETA) on standard error; otherwise one plain line per finished
 /// epoch and per finished run on standard output.
-public final class ProgressReporter: @unchecked Sendable {
+public final class ProgressReporter: Sendable {
     let interactive: Bool
-    private let lock = NSLock()
-    private var total: Int
-    private var done = 0
-    private var active: [String: (name: String, epoch: Int, epochs: Int, loss: Double)] = [:]
+    /// The counts and the runs in progress, behind one lock that also keeps output lines whole.
+    private let state: Mutex<State>
     private let start = Date()
-    private var timer: DispatchSourceTimer?
+    /// Redraws the live line twice a second (terminals only). Set once in `init`; libdispatch's
+    /// sources are thread-safe, but Linux's Dispatch does not mark the protocol `Sendable`.
+    nonisolated(unsafe) private let timer: (any DispatchSourceTimer)?
+
+    private struct State {
+        var total: Int
+        var done: Int
+        var active: [String: (name: String, epoch: Int, epochs: Int, loss: Double)] = [:]
+    }
 
     public init(total: Int, alreadyDone: Int, interactive: Bool = isatty(STDERR_FILENO) != 0) {
-        self.total = total
-        done = alreadyDone
+        state = Mutex(State(total: total, done: alreadyDone))
         self.interactive = interactive
-        if interactive {
-            let t = DispatchSource.makeTimerSource(queue: .global())
-            t.schedule(deadline: .now() + 0.5, repeating: 0.5)
-            t.setEventHandler { [weak self] in self?.redraw() }
-            t.resume()
-            timer = t
+        timer = interactive ? DispatchSource.makeTimerSource(queue: .global()) : nil
+        if let timer {
+            timer.schedule(deadline: .now() + 0.5, repeating: 0.5)
+            timer.setEventHandler { [weak self] in self?.redraw() }
+            timer.resume()
         }
     }
 
     /// Counts runs that a later stage of the plan added.
     public func planned(more count: Int) {
-        lock.lock()
-        total += count
-        lock.unlock()
+        state.withLock { $0.total += count }
     }
 
     func started(key: String, name: String, epochs: Int, resumedAt: Int) {
-        lock.lock()
-        active[key] = (name, resumedAt, epochs, .nan)
-        lock.unlock()
+        state.withLock { $0.active[key] = (name, resumedAt, epochs, .nan) }
         if !interactive { line("start  \(name)" + (resumedAt > 0 ? " (resuming after epoch \(resumedAt))" : "")) }
     }
 
     func epochFinished(key: String, epoch: Int, loss: Double) {
-        lock.lock()
-        active[key]?.epoch = epoch
-        active[key]?.loss = loss
-        let entry = active[key]
-        lock.unlock()
+        let entry = state.withLock { state in
+            state.active[key]?.epoch = epoch
+            state.active[key]?.loss = loss
+            return state.active[key]
+        }
         if !interactive, let entry {
             line("epoch  \(entry.name): \(epoch)/\(entry.epochs) train_loss \(String(format: "%.6g", loss))")
         }
     }
 
     func finished(key: String, outcome: RunOutcome) {
-        lock.lock()
-        let entry = active.removeValue(forKey: key)
-        if outcome != .interrupted { done += 1 }
-        let (count, total) = (done, total)
-        lock.unlock()
+        let (entry, count, total) = state.withLock { state in
+            let entry = state.active.removeValue(forKey: key)
+            if outcome != .interrupted { state.done += 1 }
+            return (entry, state.done, state.total)
+        }
         let what: String
         switch outcome {
         case .completed: what = "done"
@@ -66,10 +67,10 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     func failed(key: String, message: String) {
-        lock.lock()
-        let entry = active.removeValue(forKey: key)
-        done += 1
-        lock.unlock()
+        let entry = state.withLock { state in
+            state.done += 1
+            return state.active.removeValue(forKey: key)
+        }
         line("FAILED  \(entry?.name ?? key): \(message)")
     }
 
@@ -79,9 +80,9 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     private func redraw() {
-        lock.lock()
-        let (count, total, running) = (done, total, active.values.sorted { $0.name < $1.name })
-        lock.unlock()
+        let (count, total, running) = state.withLock { state in
+            (state.done, state.total, state.active.values.sorted { $0.name < $1.name })
+        }
         let elapsed = Date().timeIntervalSince(start)
         let fraction =
             (Double(count) + running.reduce(0.0) { $0 + Double($1.epoch) / Double(max($1.epochs, 1)) })
@@ -97,11 +98,11 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     private func line(_ text: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        print(text)
-        fflush(nil)  // all streams: keeps these lines in order with the command's own print()s
+        state.withLock { _ in
+            if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            print(text)
+            fflush(nil)  // all streams: keeps these lines in order with the command's own print()s
+        }
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -2,7 +2,9 @@ import Datasets
 import Experiments
 import Foundation
 import NeuralNetworks
+import Plan
 import ResultStore
+import Synchronization
 
 /// Runs a plan's runs side by side on `jobs` worker threads, each with single-threaded OpenBLAS.
 ///
@@ -13,7 +15,7 @@ import ResultStore
 /// last checkpoints stay, so the next invocation resumes them. A storage failure (the disk full,
 /// an I/O error, the write lock held past the busy timeout: `StoreError.isStorageFailure`) is no
 /// run's fault: it stops every worker as a cancellation does, and the summary carries its message.
-public final class RunExecutor: @unchecked Sendable {
+public final class RunExecutor: Sendable {
     public struct Summary: Sendable {
         public var completed = 0, diverged = 0, failed = 0, interrupted = 0
         public var failures: [(key: String, message: String)] = []
@@ -163,37 +165,36 @@ public final class RunExecutor: @unchecked Sendable {
 }
 
 /// Tallies outcomes from the worker threads.
-final class SummaryCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = RunExecutor.Summary()
+final class SummaryCollector: Sendable {
+    private let value = Mutex(RunExecutor.Summary())
 
-    var summary: RunExecutor.Summary {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
+    var summary: RunExecutor.Summary { value.withLock { $0 } }
 
     func record(key: String, _ outcome: Result<RunOutcome, Error>, recordingSeconds: Double = 0, runSeconds: Double = 0)
     {
-        lock.lock()
-        defer { lock.unlock() }
-        value.recordingSeconds += recordingSeconds
-        value.runSeconds += runSeconds
-        switch outcome {
-        case .success(.completed): value.completed += 1
-        case .success(.diverged): value.diverged += 1
-        case .success(.interrupted): value.interrupted += 1
-        case .failure(let error as StoreError) where error.isStorageFailure:
-            if !value.storageFailures.contains(error.description) { value.storageFailures.append(error.description) }
-        case .failure(let error):
-            value.failed += 1
-            value.failures.append((key, "\(error)"))
+        value.withLock { value in
+            value.recordingSeconds += recordingSeconds
+            value.runSeconds += runSeconds
+            switch outcome {
+            case .success(.completed): value.completed += 1
+            case .success(.diverged): value.diverged += 1
+            case .success(.interrupted): value.interrupted += 1
+            case .failure(let error as StoreError) where error.isStorageFailure:
+                if !value.storageFailures.contains(error.description) {
+                    value.storageFailures.append(error.description)
+                }
+            case .failure(let error):
+                value.failed += 1
+                value.failures.append((key, "\(error)"))
+            }
         }
     }
 }
 
 /// The plan the workers share while it grows stage by stage: the runs by key, how many workers are
-/// claiming or running, and whether the plan was resolved since the last run finished.
+/// claiming or running, and whether the plan was resolved since the last run finished. Unchecked
+/// because idle workers wait on a condition variable, which `Mutex` lacks: every stored property
+/// is read and written only while `condition` is locked.
 final class SharedPlan: @unchecked Sendable {
     enum Idle {
         /// The plan has new runs (or another worker's run finished): claim again.
@@ -224,10 +225,10 @@ final class SharedPlan: @unchecked Sendable {
 
     func endClaim(ran: Bool) {
         condition.lock()
+        defer { condition.unlock() }
         busy -= 1
         if ran { finished += 1 }
         condition.broadcast()
-        condition.unlock()
     }
 
     /// Called by a worker that found nothing to claim (after its `beginClaim`).
@@ -256,7 +257,7 @@ final class SharedPlan: @unchecked Sendable {
             guard busy > 0 else { return .finished }
             // Another worker is claiming or running: its run may finish a stage.
             let seen = (finished, generation)
-            condition.wait(until: Date().addingTimeInterval(1))
+            _ = condition.wait(until: Date().addingTimeInterval(1))
             if (finished, generation) != seen { return .grew }
         }
         return .finished

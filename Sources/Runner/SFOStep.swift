@@ -2,6 +2,7 @@ import DeterministicRandom
 import Foundation
 import NeuralNetworks
 import Optimizers
+import Plan
 import QuasiNewton
 import ResultStore
 
@@ -33,15 +34,15 @@ final class SFOStep: QuasiNewtonDriver {
     let gradient: UnsafeMutableBufferPointer<Float>
 
     init(
-        _ c: OptimizerConfiguration, parameters: UnsafePointer<Float>, count: Int, examples: Int, batchSize: Int,
+        _ options: SFOOptions, parameters: UnsafePointer<Float>, count: Int, examples: Int, batchSize: Int,
         seed: UInt64
     ) {
-        let n = c.sfoSubfunctionCount(examples: examples, batchSize: batchSize)
+        let n = options.subfunctionCount(examples: examples, batchSize: batchSize)
         var rng = Xoshiro256(seed: seed, stream: "partition")
         let order = rng.permutation(examples)
         partition = (0..<n).map { i in order[(i * examples / n)..<((i + 1) * examples / n)] }
-        let s = c.sfoSettings
-        memoryBytes = c.sfoEstimatedBytes(parameters: count, examples: examples, batchSize: batchSize)
+        let s = options.settings
+        memoryBytes = options.estimatedBytes(parameters: count, examples: examples, batchSize: batchSize)
         position = .allocate(capacity: count)
         point = .allocate(capacity: count)
         gradient = .allocate(capacity: count)

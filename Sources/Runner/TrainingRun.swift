@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import NeuralNetworks
 import Optimizers
+import Plan
 import ResultStore
 import Vocabulary
 
@@ -287,14 +288,14 @@ final class TrainingRun {
     /// would take more than 80% of the machine's memory is refused with the figures.
     func makeDriver(parameters: [Float], count n: Int, layout: ParameterLayout) throws -> StepDriver {
         let c = plan.configuration
-        switch c.kind {
-        case .sfo:
-            let bytes = c.sfoEstimatedBytes(
+        switch c.method {
+        case .sfo(let sfo):
+            let bytes = sfo.estimatedBytes(
                 parameters: n, examples: data.trainCount, batchSize: plan.training.batchSize)
             let limit = ProcessMemory.physicalBytes / 10 * 8
             guard bytes <= limit else {
-                let k = c.sfoSettings.subspaceCapacity(
-                    subfunctions: c.sfoSubfunctionCount(examples: data.trainCount, batchSize: plan.training.batchSize),
+                let k = sfo.settings.subspaceCapacity(
+                    subfunctions: sfo.subfunctionCount(examples: data.trainCount, batchSize: plan.training.batchSize),
                     parameters: n)
                 throw RunnerError(
                     "optimizer '\(plan.label)' (sfo): needs about \(bytes / 1_048_576) MiB (\(n) parameters x subspace dimension \(k)), more than 80% of this machine's \(ProcessMemory.physicalBytes / 1_048_576) MiB; lower hyperparameters.subfunctions or max-subspace-dimension"
@@ -307,22 +308,22 @@ final class TrainingRun {
             }
             return parameters.withUnsafeBufferPointer {
                 SFOStep(
-                    c, parameters: $0.baseAddress!, count: n, examples: data.trainCount,
+                    sfo, parameters: $0.baseAddress!, count: n, examples: data.trainCount,
                     batchSize: plan.training.batchSize, seed: plan.seed)
             }
-        case .lbfgs:
+        case .lbfgs(let lbfgs):
             if plan.model.inputDropout > 0 || plan.model.hiddenDropout > 0 {
                 notes.append("L-BFGS with dropout: the line search compares losses under different dropout masks.")
             }
-            return LBFGSStep(c, count: n)
-        default:
+            return LBFGSStep(lbfgs, count: n)
+        case .rule:
             // Adafactor works tensor by tensor: it gets the layout's shapes.
             let tensors = c.kind.usesTensorShapes ? layout.views.map(\.shape) : nil
             // The run's steps, for the schedules that span them (cosine, step).
             let stepsPerEpoch = (data.trainCount + plan.training.batchSize - 1) / plan.training.batchSize
             let horizon = ScheduleHorizon(
                 totalSteps: plan.training.epochs * stepsPerEpoch, stepsPerEpoch: stepsPerEpoch)
-            return GradientStep(Optimizer<Float>(c, parameterCount: n, tensors: tensors, horizon: horizon))
+            return GradientStep(try Optimizer<Float>(c, parameterCount: n, tensors: tensors, horizon: horizon))
         }
     }
 }

@@ -2,6 +2,7 @@ import Datasets
 import Experiments
 import Foundation
 import Optimizers
+import Plan
 import ResultStore
 
 /// The libFuzzer targets (`make fuzz`): each feeds the fuzzer's bytes to one of the parsers users
@@ -64,7 +65,7 @@ enum FuzzTarget: String, CaseIterable {
         case .trace:
             guard let cases = try? Trace.parse(Data(bytes), file: "fuzz.json") else { return }
             for c in cases.prefix(4) where c.gradients.count * c.initial.count <= 1 << 16 {
-                for precision in Trace.Precision.allCases { _ = Trace.trajectory(of: c, precision: precision) }
+                for precision in Trace.Precision.allCases { _ = try? Trace.trajectory(of: c, precision: precision) }
             }
         case .database:
             let path = Self.scratch.appendingPathComponent("fuzz.sqlite").path

@@ -30,7 +30,7 @@ struct ModelBenchCommand: ParsableCommand {
                     "--only: unknown model '\(name)'; expected \(ModelBenchmark.all.map(\.name).joined(separator: ", "))"
                 )
             }
-            let result = benchmark.run(seconds: seconds)
+            let result = try benchmark.run(seconds: seconds)
             print(
                 "\(name)\t\(result.batch)\t\(String(format: "%.3f", result.medianSeconds * 1e3))\t\(String(format: "%.0f", Double(result.batch) / result.medianSeconds))\t\(String(format: "%.1f", result.flops / result.medianSeconds / 1e9))\t\(String(format: "%.0f", 100 * result.flops / result.medianSeconds / 1e9 / roof))\t\(String(format: "%.0f", PeakMemory.residentMegabytes()))"
             )

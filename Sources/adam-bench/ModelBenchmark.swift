@@ -44,7 +44,7 @@ struct ModelBenchmark: Sendable {
             }, features: nil),
     ]
 
-    func run(seconds: Double) -> Result {
+    func run(seconds: Double) throws -> Result {
         let model = make()
         var rng = Xoshiro256(seed: 1)
         let n = model.layout.count
@@ -58,7 +58,7 @@ struct ModelBenchmark: Sendable {
         let offsets = (0...batch).map { $0 * 200 }
         let columns = (0..<batch).flatMap { _ in Array(rng.permutation(10_000).prefix(200)).sorted().map(Int32.init) }
         let values = [Float](repeating: 1, count: batch * 200)
-        let optimizer = Optimizer<Float>(.defaults(.adam), parameterCount: n)
+        let optimizer = try Optimizer<Float>(.defaults(.adam), parameterCount: n)
         var times: [Double] = []
         x.withUnsafeBufferPointer { xx in
             labels.withUnsafeBufferPointer { ll in

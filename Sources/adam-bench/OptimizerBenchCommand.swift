@@ -39,7 +39,7 @@ struct OptimizerBenchCommand: ParsableCommand {
         let g = UnsafeBufferPointer(start: gradientBuffer.pointer, count: parameters)
         print("optimizer\tparameters\tmedian_ms_per_step\telements_per_second")
         for kind in kinds {
-            let optimizer = Optimizer<Float>(.defaults(kind), parameterCount: parameters)
+            let optimizer = try Optimizer<Float>(.defaults(kind), parameterCount: parameters)
             var times: [Double] = []
             optimizer.step(parameters: p, gradients: g)  // warm-up: touches every state page
             for _ in 0..<steps {

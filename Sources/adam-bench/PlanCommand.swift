@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import NeuralNetworks
+import Plan
 import ResultStore
 import Runner
 
@@ -70,11 +71,11 @@ struct PlanCommand: ParsableCommand {
                         [
                             String(run.key.prefix(16)), spec.name, run.label, RunPlan.compactJSON(run.setting),
                             String(run.seed), run.stage.rawValue, String(run.training.epochs),
-                            status[run.key] ?? "pending", String(Int(SpecLoading.estimatedSeconds(run))),
+                            status[run.key] ?? "pending", String(Int(CostModel.estimatedSeconds(run))),
                         ].joined(separator: "\t"))
                 }
             }
-            let sfoBytes = plan.runs.compactMap(SpecLoading.sfoMemoryBytes).max() ?? 0
+            let sfoBytes = plan.runs.compactMap(CostModel.sfoMemoryBytes).max() ?? 0
             print(
                 "# \(spec.name): \(cost.describe(plan.tuning))"
                     + (sfoBytes > 0 ? "; SFO runs need up to \(Int(sfoBytes / 1_048_576)) MiB each" : ""))
@@ -105,7 +106,7 @@ struct StageCost {
         let seeds = plan.tuning.seeds.count + plan.tuning.newConfirmSeeds.count
         for o in plan.optimizers {
             for run in o.runs {
-                let estimate = SpecLoading.estimatedSeconds(run)
+                let estimate = CostModel.estimatedSeconds(run)
                 runs += 1
                 seconds += estimate
                 if !isDone(run) { remainingSeconds += estimate }
@@ -117,7 +118,7 @@ struct StageCost {
             }
             // One run per seed of a setting costs the mean of the optimizer's tuning runs.
             let tuning = o.points.flatMap(\.runs)
-            let perRun = tuning.map(SpecLoading.estimatedSeconds).reduce(0, +) / Double(max(tuning.count, 1))
+            let perRun = tuning.map(CostModel.estimatedSeconds).reduce(0, +) / Double(max(tuning.count, 1))
             if o.selected == nil && o.phase == .tuning {
                 expectedRuns += plan.tuning.newConfirmSeeds.count
                 expectedSeconds += perRun * Double(plan.tuning.newConfirmSeeds.count)

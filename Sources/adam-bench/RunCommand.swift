@@ -3,8 +3,10 @@ import Datasets
 import Experiments
 import Foundation
 import NeuralNetworks
+import Plan
 import ResultStore
 import Runner
+import Synchronization
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,7 +95,7 @@ struct RunCommand: ParsableCommand {
             try store.releaseAllClaims()
             // The runs the outcome databases have not finished, split by cost; this task's part.
             let open = try plans.values.filter { try !planner.finishedElsewhere($0.key) }
-            let partition = ShardPartition(open, count: shard.count, estimate: SpecLoading.estimatedSeconds)
+            let partition = ShardPartition(open, count: shard.count, estimate: CostModel.estimatedSeconds)
             let part = partition.shards[shard.index - 1]
             try store.ensureRuns(part.map { try $0.newRun() })
             plans = Dictionary(uniqueKeysWithValues: part.map { ($0.key, $0) })
@@ -142,7 +144,7 @@ struct RunCommand: ParsableCommand {
             let factor = ProcessInfo.processInfo.environment["ADAMBENCH_TEST_ESTIMATE_FACTOR"].flatMap(Double.init) ?? 1
             admit = { run, epochsDone in
                 let left = 1 - Double(epochsDone) / Double(max(run.training.epochs, 1))
-                return Date().addingTimeInterval(SpecLoading.estimatedSeconds(run) * left * factor) <= deadline
+                return Date().addingTimeInterval(CostModel.estimatedSeconds(run) * left * factor) <= deadline
             }
         }
         // A shard cannot decide later stages alone (the other shards hold the rest of the results).
@@ -244,7 +246,7 @@ extension RunCommand {
         let left = final.values.filter { !finished.contains($0.key) }
         let undecided = try planner.resolve().filter { !$0.1.isDecided }.count
         guard !left.isEmpty || undecided > 0 else { return false }
-        let hours = left.map(SpecLoading.estimatedSeconds).reduce(0, +) / 3600
+        let hours = left.map(CostModel.estimatedSeconds).reduce(0, +) / 3600
         let stages = undecided > 0 ? ", and later stages of \(undecided) spec\(undecided == 1 ? "" : "s")" : ""
         print(
             "time limit \(Int(timeLimit.seconds)) s: \(left.count) runs left (about "
@@ -255,18 +257,17 @@ extension RunCommand {
 
 /// A count shared with the executor's re-planning: `update` stores a new value and returns the
 /// increase.
-final class ProtectedCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int
+final class ProtectedCount: Sendable {
+    private let value: Mutex<Int>
 
-    init(_ value: Int) { self.value = value }
+    init(_ value: Int) { self.value = Mutex(value) }
 
     func update(_ next: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        let increase = next - value
-        value = max(value, next)
-        return max(0, increase)
+        value.withLock { value in
+            let increase = next - value
+            value = max(value, next)
+            return max(0, increase)
+        }
     }
 }
 

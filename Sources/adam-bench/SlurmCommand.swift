@@ -4,6 +4,7 @@ import Datasets
 import Experiments
 import Foundation
 import NeuralNetworks
+import Plan
 import ResultStore
 import Runner
 
@@ -143,7 +144,7 @@ struct SlurmPrepareCommand: ParsableCommand {
         }
         let (open, undecided, total) = try SlurmCommand.openRuns(campaign)
         try campaign.write(dir)
-        let hours = open.map(SpecLoading.estimatedSeconds).reduce(0, +) / 3600
+        let hours = open.map(CostModel.estimatedSeconds).reduce(0, +) / 3600
         let cores = Double(shards * cpusPerTask)
         let stages = undecided.isEmpty ? "" : " plus the later stages of \(undecided.joined(separator: ", "))"
         let wall = String(format: "%.1f", hours / cores)
@@ -152,7 +153,7 @@ struct SlurmPrepareCommand: ParsableCommand {
                 + "core-hours\(stages); on \(Int(cores)) cores about \(wall) hours of wall time (a round lasts at most "
                 + "\(SlurmCampaign.clock(campaign.timeSeconds))), kernel set \(campaign.kernels)")
         let restarting = open.filter { [.sfo, .lbfgs].contains($0.configuration.kind) }
-        let longest = restarting.map(SpecLoading.estimatedSeconds).max() ?? 0
+        let longest = restarting.map(CostModel.estimatedSeconds).max() ?? 0
         if longest > Double(campaign.timeSeconds - SlurmCampaign.stopMargin) {
             print(
                 "warning: an SFO or L-BFGS run is estimated at \(Int(longest)) s, longer than a task's time; such runs "
@@ -242,7 +243,7 @@ struct SlurmStatusCommand: ParsableCommand {
         }
         for line in failures { print("FAILED  \(line)") }
         let (open, undecided, total) = try SlurmCommand.openRuns(campaign)
-        let hours = open.map(SpecLoading.estimatedSeconds).reduce(0, +) / 3600
+        let hours = open.map(CostModel.estimatedSeconds).reduce(0, +) / 3600
         let cores = Double(campaign.shards * campaign.cpusPerTask)
         let complete = FileManager.default.fileExists(atPath: dir.appendingPathComponent("COMPLETE").path)
         print(

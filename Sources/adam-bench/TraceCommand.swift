@@ -31,7 +31,7 @@ struct TraceCommand: ParsableCommand {
         }
         do {
             let cases = try Trace.parse(data, file: file)
-            let results = cases.map { Trace.result(of: $0, precision: precision) }
+            let results = try cases.map { try Trace.result(of: $0, precision: precision) }
             FileHandle.standardOutput.write(Data(Trace.render(results).utf8))
         } catch let problem as Trace.Problem {
             throw CommandFailure(problem.description)

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Plan
 import Testing
 
 /// Every file of Malformed/ starts with `# expect: LINE:COLUMN: MESSAGE`; parsing it must fail with

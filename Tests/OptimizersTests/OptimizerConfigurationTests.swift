@@ -13,26 +13,65 @@ import Testing
 
     @Test func defaultsFollowTheCatalogue() {
         let adam = OptimizerConfiguration.defaults(.adam)
-        #expect(adam.number("lr") == 0.001 && adam.number("beta1") == 0.9 && adam.number("beta2") == 0.999)
-        #expect(adam.number("epsilon") == 1e-8 && adam.word("epsilon-mode") == "paper" && adam.flag("bias-correction"))
-        #expect(OptimizerConfiguration.defaults(.adamax).number("lr") == 0.002)
-        #expect(OptimizerConfiguration.defaults(.adadelta).number("rho") == 0.95)
-        #expect(OptimizerConfiguration.defaults(.adagrad).number("epsilon") == 1e-10)
-        #expect(OptimizerConfiguration.defaults(.nadam).number("momentum-decay") == 0.004)
-        #expect(OptimizerConfiguration.defaults(.adamw).number("weight-decay") == 0.01)
-        #expect(OptimizerConfiguration.defaults(.nesterov).number("momentum") == 0.9)
+        #expect(
+            adam.values["lr"] == .number(0.001) && adam.values["beta1"] == .number(0.9)
+                && adam.values["beta2"] == .number(0.999))
+        #expect(
+            adam.values["epsilon"] == .number(1e-8) && adam.values["epsilon-mode"] == .string("paper")
+                && adam.values["bias-correction"] == .bool(true))
+        #expect(OptimizerConfiguration.defaults(.adamax).values["lr"] == .number(0.002))
+        #expect(OptimizerConfiguration.defaults(.adadelta).values["rho"] == .number(0.95))
+        #expect(OptimizerConfiguration.defaults(.adagrad).values["epsilon"] == .number(1e-10))
+        #expect(OptimizerConfiguration.defaults(.nadam).values["momentum-decay"] == .number(0.004))
+        #expect(OptimizerConfiguration.defaults(.adamw).values["weight-decay"] == .number(0.01))
+        #expect(OptimizerConfiguration.defaults(.nesterov).values["momentum"] == .number(0.9))
+    }
+
+    @Test func theTypedSettingsCarryTheResolvedValues() throws {
+        let keras = try OptimizerConfiguration(name: "adam", hyperparameters: ["lr": .number(0.01)], preset: "keras")
+        let settings = try #require(keras.method.rule)
+        guard case .adam(let beta1, let beta2, let epsilon, let mode, let corrected, let decay) = settings.rule else {
+            Issue.record("adam resolved to \(settings.rule)")
+            return
+        }
+        #expect(beta1 == 0.9 && beta2 == 0.999 && epsilon == 1e-7 && mode == .hat && corrected && decay == 1)
+        #expect(settings.learningRate == 0.01 && settings.schedule == .constant && settings.averageDecay == nil)
+        let averaged = try OptimizerConfiguration(name: "sgd", hyperparameters: ["average": .bool(true)])
+        #expect(averaged.method.rule?.averageDecay == 0.999)
+        let adamax = try OptimizerConfiguration(name: "adamax", hyperparameters: ["average": .bool(true)])
+        #expect(adamax.method.rule?.averageDecay == adamax.values["beta2"]?.number)
+    }
+
+    /// Every kind resolves, with the method of its family; SFO and L-BFGS have no update rule and
+    /// an `Optimizer` refuses them instead of reaching a rule.
+    @Test(arguments: OptimizerKind.allCases)
+    func everyKindResolvesItsMethod(kind: OptimizerKind) throws {
+        let configuration = OptimizerConfiguration.defaults(kind)
+        switch (kind, configuration.method) {
+        case (.sfo, .sfo(let sfo)):
+            #expect(sfo.maxHistory == 10 && sfo.selection == "distance-both" && sfo.subfunctions == 0)
+        case (.lbfgs, .lbfgs(let lbfgs)):
+            #expect(lbfgs.maxIterations == 20 && lbfgs.maxEvaluations == nil && lbfgs.strongWolfe && !lbfgs.fullBatch)
+        case (_, .rule(let settings)) where !kind.drivesObjective:
+            #expect(settings.learningRate == configuration.values["lr"]?.number)
+            _ = try Optimizer<Float>(configuration, parameterCount: 4, tensors: [[2, 2]])
+        default: Issue.record("\(kind) resolved to \(configuration.method)")
+        }
+        if kind.drivesObjective {
+            #expect(throws: OptimizerError.self) { try Optimizer<Float>(configuration, parameterCount: 4) }
+        }
     }
 
     @Test func presetsFillConventionsAndExplicitValuesWin() throws {
         let keras = try OptimizerConfiguration(name: "adam", hyperparameters: [:], preset: "keras")
-        #expect(keras.word("epsilon-mode") == "hat" && keras.number("epsilon") == 1e-7)
+        #expect(keras.values["epsilon-mode"] == .string("hat") && keras.values["epsilon"] == .number(1e-7))
         let explicit = try OptimizerConfiguration(
             name: "adam", hyperparameters: ["preset": .string("keras"), "epsilon": .number(1e-3)])
-        #expect(explicit.number("epsilon") == 1e-3 && explicit.word("epsilon-mode") == "hat")
+        #expect(explicit.values["epsilon"] == .number(1e-3) && explicit.values["epsilon-mode"] == .string("hat"))
         let torch = try OptimizerConfiguration(name: "rmsprop", hyperparameters: [:], preset: "pytorch")
-        #expect(torch.number("rho") == 0.99)
+        #expect(torch.values["rho"] == .number(0.99))
         let blocks = try OptimizerConfiguration(name: "adam", hyperparameters: [:], preset: "blocks")
-        #expect(blocks.number("lr") == 0.002 && blocks.number("beta1-decay") == 1 - 1e-8)
+        #expect(blocks.values["lr"] == .number(0.002) && blocks.values["beta1-decay"] == .number(1 - 1e-8))
         for preset in Preset.allCases {
             for kind in OptimizerKind.allCases {
                 _ = try OptimizerConfiguration(name: kind.rawValue, hyperparameters: [:], preset: preset.rawValue)

@@ -10,7 +10,7 @@ import Testing
     static let start = [0.3, -1.2, 2.5, 0.0, 7.0]
 
     static func run(_ configuration: OptimizerConfiguration, _ gradients: [[Double]]) -> (Optimizer<Double>, [Double]) {
-        let optimizer = Optimizer<Double>(configuration, parameterCount: dimension)
+        let optimizer = try! Optimizer<Double>(configuration, parameterCount: dimension)
         var p = start
         for g in gradients { optimizer.step(parameters: &p, gradients: g) }
         return (optimizer, p)
@@ -87,7 +87,7 @@ import Testing
     @Test func adaMaxStepIsBoundedByLearningRateOverBiasCorrection() async {
         await propertyCheck(input: Self.gradientSequence, Gen.double(in: 1e-4...1)) { gradients, lr in
             let configuration = try! OptimizerConfiguration(name: "adamax", hyperparameters: ["lr": .number(lr)])
-            let optimizer = Optimizer<Double>(configuration, parameterCount: Self.dimension)
+            let optimizer = try! Optimizer<Double>(configuration, parameterCount: Self.dimension)
             var p = Self.start
             for (t, g) in gradients.enumerated() {
                 let before = p
@@ -105,7 +105,7 @@ import Testing
     @Test func lionStepsHaveMagnitudeLearningRate() async {
         await propertyCheck(input: Self.gradientSequence, Gen.double(in: 1e-4...1)) { gradients, lr in
             let configuration = try! OptimizerConfiguration(name: "lion", hyperparameters: ["lr": .number(lr)])
-            let optimizer = Optimizer<Double>(configuration, parameterCount: Self.dimension)
+            let optimizer = try! Optimizer<Double>(configuration, parameterCount: Self.dimension)
             var p = Self.start
             for (t, g) in gradients.enumerated() {
                 let before = p
@@ -142,7 +142,7 @@ import Testing
     @Test func radamStartsWithMomentumSteps() async {
         await propertyCheck(input: Gen.double(in: -10...10).array(of: Self.dimension).array(of: 5)) { gradients in
             let configuration = try! OptimizerConfiguration(name: "radam", hyperparameters: ["lr": .number(0.01)])
-            let optimizer = Optimizer<Double>(configuration, parameterCount: Self.dimension)
+            let optimizer = try! Optimizer<Double>(configuration, parameterCount: Self.dimension)
             var p = Self.start, m = [Double](repeating: 0, count: Self.dimension)
             for (t, g) in gradients.enumerated() {
                 let before = p

@@ -22,15 +22,15 @@ import Testing
             })
         let initial = (0..<Self.count).map { Float($0) * 0.01 - 0.2 }
 
-        let straight = Optimizer<Float>(configuration, parameterCount: Self.count)
+        let straight = try Optimizer<Float>(configuration, parameterCount: Self.count)
         var p = initial
         for t in 1...40 { straight.step(parameters: &p, gradients: Self.gradients(step: t)) }
 
-        let first = Optimizer<Float>(configuration, parameterCount: Self.count)
+        let first = try Optimizer<Float>(configuration, parameterCount: Self.count)
         var q = initial
         for t in 1...20 { first.step(parameters: &q, gradients: Self.gradients(step: t)) }
         let bytes = first.state().serialized()
-        let second = Optimizer<Float>(configuration, parameterCount: Self.count)
+        let second = try Optimizer<Float>(configuration, parameterCount: Self.count)
         try second.restore(OptimizerState<Float>(serialized: bytes))
         for t in 21...40 { second.step(parameters: &q, gradients: Self.gradients(step: t)) }
 
@@ -47,10 +47,10 @@ import Testing
     }
 
     @Test func restoreRefusesAMismatchedState() throws {
-        let adam = Optimizer<Float>(.defaults(.adam), parameterCount: 4)
-        let sgdState = Optimizer<Float>(.defaults(.momentum), parameterCount: 4).state()
+        let adam = try Optimizer<Float>(.defaults(.adam), parameterCount: 4)
+        let sgdState = try Optimizer<Float>(.defaults(.momentum), parameterCount: 4).state()
         #expect(throws: StateFormatError.self) { try adam.restore(sgdState) }
-        let bigger = Optimizer<Float>(.defaults(.adam), parameterCount: 5).state()
+        let bigger = try Optimizer<Float>(.defaults(.adam), parameterCount: 5).state()
         #expect(throws: StateFormatError.self) { try adam.restore(bigger) }
         let bytes = adam.state().serialized()
         #expect(throws: StateFormatError.self) { try OptimizerState<Float>(serialized: bytes.dropLast(3)) }
@@ -61,7 +61,7 @@ import Testing
     @Test func temporalAveragingIsTheBiasCorrectedMovingAverage() throws {
         let configuration = try OptimizerConfiguration(
             name: "sgd", hyperparameters: ["average": .bool(true), "average-decay": .number(0.9), "lr": .number(0.1)])
-        let optimizer = Optimizer<Double>(configuration, parameterCount: 1)
+        let optimizer = try Optimizer<Double>(configuration, parameterCount: 1)
         var p = [1.0], ema = 0.0
         for t in 1...5 {
             optimizer.step(parameters: &p, gradients: [Double(t)])

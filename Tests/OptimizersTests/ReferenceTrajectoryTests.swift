@@ -65,7 +65,7 @@ func worstRelativeError(_ got: [[Double]], _ reference: [[Double]]) -> Double {
         let tolerance = precision == .float64 ? 1e-9 : 1e-4
         for c in cases {
             let reference = try #require(expected[c.id])
-            let result = Trace.result(of: c, precision: precision)
+            let result = try Trace.result(of: c, precision: precision)
             let error = worstRelativeError(result.trajectory, reference)
             #expect(error <= tolerance, "case \(c.id) (\(precision)): worst relative error \(error)")
             // Schedule-Free: the eval-mode point the model is evaluated at, after every step.

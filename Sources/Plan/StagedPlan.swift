@@ -1,3 +1,4 @@
+import Experiments
 import Optimizers
 
 /// What is known of a finished run when the plan's next stage is decided.
@@ -223,13 +224,5 @@ struct StageResolver {
         return OptimizerStages(
             label: entry.label, entry: entry, points: points, phase: phase, selected: selected, edges: edges,
             confirmRuns: confirm, evidenceRuns: evidence)
-    }
-}
-
-extension HyperparameterValue {
-    /// The value as a number, nil for a boolean or a word.
-    public var number: Double? {
-        if case .number(let d) = self { return d }
-        return nil
     }
 }

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Optimizers
+import Plan
 import Testing
 
 /// The tuning protocol as a pure function of outcomes: stages, edge extensions, their limits.
@@ -36,7 +37,7 @@ import Testing
             spec, scale: scale, datasetFingerprint: "f", blasKernels: "haswell", outcome: { _ in nil })
         // Resolve to a fixed point: each pass may add runs whose outcomes the table knows.
         for _ in 0..<20 {
-            for run in plan.runs { byKey[run.key] = (run.label, run.configuration.learningRate, run.seed) }
+            for run in plan.runs { byKey[run.key] = (run.label, run.configuration.learningRate ?? .nan, run.seed) }
             let next = try StagedPlan.resolve(spec, scale: scale, datasetFingerprint: "f", blasKernels: "haswell") {
                 key in
                 guard let (label, lr, seed) = byKey[key], finishedSeeds.contains(seed),

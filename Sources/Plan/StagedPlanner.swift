@@ -1,11 +1,12 @@
 import Experiments
 import Foundation
 import ResultStore
+import Synchronization
 
 /// The staged plans of one `run` invocation, resolved against the store as runs finish: reads each
 /// finished run's outcome (status and selection score) once, registers the runs each new stage
 /// adds, and hands the executor the whole plan (`RunExecutor.execute(_:replan:)`).
-public final class StagedPlanner: @unchecked Sendable {
+public final class StagedPlanner: Sendable {
     /// A spec with the dataset fingerprint its runs are keyed to.
     public struct Entry: Sendable {
         public let spec: ExperimentSpec
@@ -22,10 +23,16 @@ public final class StagedPlanner: @unchecked Sendable {
     let blasKernels: String
     /// Where outcomes are read and new runs registered; nil: nothing has run yet.
     let store: ResultStore?
-    private let lock = NSLock()
-    /// Outcomes of finished runs (they never change), by key.
-    private var outcomes: [String: StageOutcome] = [:]
-    private var registered: Set<String> = []
+    /// What the planner has learnt, behind one lock: `resolve` holds it throughout, so two workers
+    /// re-planning at once register each new run once.
+    private let state = Mutex(State())
+
+    private struct State {
+        /// Outcomes of finished runs (they never change), by key.
+        var outcomes: [String: StageOutcome] = [:]
+        /// Keys this planner has registered in the store.
+        var registered: Set<String> = []
+    }
 
     /// Whether `resolve()` registers new runs in the store (false: a read-only look, `plan`).
     let registersRuns: Bool
@@ -46,32 +53,30 @@ public final class StagedPlanner: @unchecked Sendable {
 
     /// Forgets the outcomes read so far (after `--force` reset the runs).
     public func forgetOutcomes() {
-        lock.lock()
-        outcomes = [:]
-        lock.unlock()
+        state.withLock { $0.outcomes = [:] }
     }
 
     /// Every spec's plan as the finished runs decide it, its new runs registered in the store.
     public func resolve() throws -> [(ExperimentSpec, StagedPlan)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try entries.map { entry in
-            var failure: Error?
-            let plan = try StagedPlan.resolve(
-                entry.spec, scale: scale, datasetFingerprint: entry.datasetFingerprint, blasKernels: blasKernels
-            ) { key in
-                do { return try outcome(key, rule: entry.spec.selection) } catch {
-                    failure = failure ?? error
-                    return nil
+        try state.withLock { state in
+            try entries.map { entry in
+                var failure: Error?
+                let plan = try StagedPlan.resolve(
+                    entry.spec, scale: scale, datasetFingerprint: entry.datasetFingerprint, blasKernels: blasKernels
+                ) { key in
+                    do { return try outcome(key, rule: entry.spec.selection, known: &state.outcomes) } catch {
+                        failure = failure ?? error
+                        return nil
+                    }
                 }
+                if let failure { throw failure }
+                let new = plan.runs.filter { !state.registered.contains($0.key) }
+                if registersRuns, let store, !new.isEmpty {
+                    try store.ensureRuns(new.map { try $0.newRun() })
+                    state.registered.formUnion(new.map(\.key))
+                }
+                return (entry.spec, plan)
             }
-            if let failure { throw failure }
-            let new = plan.runs.filter { !registered.contains($0.key) }
-            if registersRuns, let store, !new.isEmpty {
-                try store.ensureRuns(new.map { try $0.newRun() })
-                registered.formUnion(new.map(\.key))
-            }
-            return (entry.spec, plan)
         }
     }
 
@@ -84,8 +89,11 @@ public final class StagedPlanner: @unchecked Sendable {
         return plans
     }
 
-    private func outcome(_ key: String, rule: SelectionRule) throws -> StageOutcome? {
-        if let known = outcomes[key] { return known }
+    /// A run's outcome from `known` or else from the stores (remembered in `known` once finished).
+    private func outcome(
+        _ key: String, rule: SelectionRule, known: inout [String: StageOutcome]
+    ) throws -> StageOutcome? {
+        if let outcome = known[key] { return outcome }
         for source in (store.map { [$0] } ?? []) + outcomeSources {
             guard let record = try source.runs(keys: [key]).first else { continue }
             let outcome: StageOutcome
@@ -96,7 +104,7 @@ public final class StagedPlanner: @unchecked Sendable {
             case .diverged: outcome = .diverged
             default: continue
             }
-            outcomes[key] = outcome
+            known[key] = outcome
             return outcome
         }
         return nil

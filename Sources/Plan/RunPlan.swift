@@ -1,4 +1,5 @@
 import Crypto
+import Experiments
 import Foundation
 import Optimizers
 import Vocabulary
