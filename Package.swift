@@ -123,6 +123,12 @@ let package = Package(
                 "adam-bench", "ResultStore", "ChildProcess", "DeterministicRandom", "TestSupport", "Vocabulary",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .testTarget(
+            name: "RunnerTests",
+            dependencies: [
+                "Runner", "Plan", "Experiments", "ResultStore", "Datasets", "DeterministicRandom", "TestSupport",
+                "Vocabulary",
+            ]),
         .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore", "TestSupport"]),
         .testTarget(
             name: "ReportsTests",

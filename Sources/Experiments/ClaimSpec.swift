@@ -42,8 +42,8 @@ public struct ClaimSpec: Sendable, Hashable, Codable {
     public var target: Double?
     /// `faster` only: epochs (default) or training seconds.
     public var axis: Axis? = nil
-    /// `cost-ratio` only: the interval [low, high] the ratio should lie in.
-    public var range: [Double]? = nil
+    /// `cost-ratio` only: the interval [low, high] the ratio should lie in (encoded as [low, high]).
+    public var range: ClosedRange<Double>? = nil
     /// `cost-ratio` only: training seconds per iteration (default) or per epoch (the fair unit when
     /// the two methods' iterations process different numbers of examples).
     public var per: CostUnit? = nil

@@ -465,13 +465,13 @@ public enum SpecParser {
             if m["axis"] != nil && relation != nil && relation != .faster {
                 r.problem(m["axis"], "\(path).axis: only a 'faster' claim has an axis")
             }
-            var range: [Double]? = nil
+            var range: ClosedRange<Double>? = nil
             if let node = m["range"] {
                 let bounds = r.list(node, "\(path).range")?.enumerated().compactMap {
                     r.number($0.element, "\(path).range[\($0.offset)]")
                 }
                 if let bounds, bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1] {
-                    range = bounds
+                    range = bounds[0]...bounds[1]
                 } else if bounds != nil {
                     r.problem(node, "\(path).range: expected [low, high] with 0 < low <= high")
                 }

@@ -52,16 +52,28 @@ public enum RunPlan {
         return name == referenceKernelSet ? nil : name
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    /// Why a spec does not plan, each case with its message (file, optimizer, what is expected).
+    public enum Failure: Error, CustomStringConvertible {
+        /// The spec does not define the scale asked for (a report then leaves the spec unplanned).
+        case undefinedScale(String)
+        /// A setting of an optimizer's grid does not resolve (`OptimizerConfiguration.Errors`).
+        case invalidSetting(String)
+        /// A run's identity cannot be encoded, so it has no key (never a shared fallback key).
+        case unencodableIdentity(String)
+
+        public var description: String {
+            switch self {
+            case .undefinedScale(let message), .invalidSetting(let message), .unencodableIdentity(let message):
+                return message
+            }
+        }
     }
 
     /// The spec's protocol with the scale's overrides applied.
     public static func training(_ spec: ExperimentSpec, scale: String) throws -> (TrainingSpec, ScaleProfile) {
         guard let profile = spec.scales[scale] ?? (scale == "paper" ? ScaleProfile() : nil) else {
-            throw Failure(
-                description:
-                    "\(spec.sourcePath): scale '\(scale)' is not defined; the spec defines \(spec.scales.keys.sorted().joined(separator: ", "))"
+            throw Failure.undefinedScale(
+                "\(spec.sourcePath): scale '\(scale)' is not defined; the spec defines \(spec.scales.keys.sorted().joined(separator: ", "))"
                     + (spec.scales["paper"] == nil ? " (and paper, the spec's own protocol)" : ""))
         }
         var training = spec.training
@@ -127,7 +139,7 @@ public enum RunPlan {
             return try OptimizerConfiguration(
                 name: entry.optimizer.rawValue, hyperparameters: setting, preset: entry.preset?.rawValue)
         } catch {
-            throw Failure(description: "\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)")
+            throw Failure.invalidSetting("\(spec.sourcePath): scale \(scale), optimizer '\(entry.label)': \(error)")
         }
     }
 
@@ -174,8 +186,8 @@ public enum RunPlan {
             json = try encoder.encode(identity)
         } catch {
             // Never a shared fallback key: a run whose identity cannot be encoded has no key.
-            throw Failure(
-                description: "\(spec.sourcePath): optimizer '\(label)', seed \(seed): cannot encode the run's identity "
+            throw Failure.unencodableIdentity(
+                "\(spec.sourcePath): optimizer '\(label)', seed \(seed): cannot encode the run's identity "
                     + "(\(error)); expected finite numbers in its hyperparameters and protocol")
         }
         return SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined()

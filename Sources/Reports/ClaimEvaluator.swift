@@ -96,7 +96,7 @@ public enum ClaimEvaluator {
     ) -> (ClaimVerdict.Outcome, String) {
         guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
         func run(_ s: SettingSummary, _ seed: UInt64) -> ReportRun { s.runs.first { $0.record.seed == seed }! }
-        if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
+        if claim.relation == .costRatio, let range = claim.range {
             let unit = claim.per ?? .iteration
             func cost(_ r: ReportRun) -> Double {
                 r.record.trainSeconds
@@ -105,13 +105,9 @@ public enum ClaimEvaluator {
             let ratios = seeds.map { cost(run(subjectRuns, $0)) / cost(run(otherRuns, $0)) }
             let e = Statistics.estimate(ratios)
             let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
-            let outcome: ClaimVerdict.Outcome =
-                (low >= range[0] && high <= range[1])
-                ? .supported
-                : (high < range[0] || low > range[1]) ? .refuted : .inconclusive
             return (
-                outcome,
-                "\(claim.subject) vs \(other): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range[0]))-\(format(range[1])))"
+                outcome(.costRatio, low: low, high: high, range: range),
+                "\(claim.subject) vs \(other): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range.lowerBound))-\(format(range.upperBound)))"
             )
         }
         if claim.relation == .faster && claim.axis == .seconds {
@@ -140,10 +136,9 @@ public enum ClaimEvaluator {
             }
             let d = Statistics.pairedDifference(a, b)
             let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
-            let outcome: ClaimVerdict.Outcome = high < 0 ? .supported : low >= 0 ? .refuted : .inconclusive
             let metric = sign < 0 ? "-\(claim.metric)" : claim.metric.rawValue
             return (
-                outcome,
+                outcome(.faster, low: low, high: high),
                 "\(claim.subject) vs \(other): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))"
             )
         }
@@ -161,34 +156,45 @@ public enum ClaimEvaluator {
             }
             let ea = epochs(subjectRuns), eb = epochs(otherRuns)
             let d = Statistics.pairedDifference(ea, eb)
-            let outcome: ClaimVerdict.Outcome
-            if let ci = d.interval {
-                outcome = ci.upperBound < 0 ? .supported : ci.lowerBound >= 0 ? .refuted : .inconclusive
-            } else {
-                outcome = d.mean < 0 ? .supported : .refuted
-            }
+            let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
             return (
-                outcome,
+                outcome(.faster, low: low, high: high),
                 "\(claim.subject) vs \(other): epochs to reach \(format(sign * target)): \(format(Statistics.mean(ea))) vs \(format(Statistics.mean(eb))), difference \(describe(d))"
             )
         }
         let d = Statistics.pairedDifference(a, b)
         let band = claim.tolerance * abs(Statistics.mean(b))
         let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
-        let outcome: ClaimVerdict.Outcome
-        switch claim.relation {
-        case .better: outcome = high < -band ? .supported : low > -band ? .refuted : .inconclusive
-        case .notWorse: outcome = high <= band ? .supported : low > band ? .refuted : .inconclusive
-        case .similar:
-            outcome =
-                (low >= -band && high <= band) ? .supported : (high < -band || low > band) ? .refuted : .inconclusive
-        case .faster, .costRatio, .atLeast: outcome = .inconclusive
-        }
         let metric = sign < 0 ? "-\(claim.metric)" : claim.metric.rawValue
         return (
-            outcome,
+            outcome(claim.relation, low: low, high: high, band: band),
             "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))"
         )
+    }
+
+    /// One comparison's verdict from the interval [low, high] of its statistic (the 95% bootstrap
+    /// interval, or the mean itself when there is none), the relation's rule of the type comment:
+    /// `band` is the tolerance band t of `better`, `not-worse` and `similar`; `faster` compares with
+    /// 0 (a difference in epochs or in the metric at equal time); `cost-ratio` with `range`.
+    /// `at-least` is judged per seed (`atLeast`), so it has no interval here: inconclusive.
+    public static func outcome(
+        _ relation: ClaimSpec.Relation, low: Double, high: Double, band: Double = 0,
+        range: ClosedRange<Double>? = nil
+    ) -> ClaimVerdict.Outcome {
+        guard low.isFinite, high.isFinite else { return .inconclusive }
+        switch relation {
+        case .better: return high < -band ? .supported : low > -band ? .refuted : .inconclusive
+        case .notWorse: return high <= band ? .supported : low > band ? .refuted : .inconclusive
+        case .similar:
+            if low >= -band && high <= band { return .supported }
+            return high < -band || low > band ? .refuted : .inconclusive
+        case .faster: return high < 0 ? .supported : low >= 0 ? .refuted : .inconclusive
+        case .costRatio:
+            guard let range else { return .inconclusive }
+            if range.contains(low) && range.contains(high) { return .supported }
+            return high < range.lowerBound || low > range.upperBound ? .refuted : .inconclusive
+        case .atLeast: return .inconclusive
+        }
     }
 
     /// `at-least`: the subject's metric over the window, per seed, against the target.
@@ -220,9 +226,9 @@ public enum ClaimEvaluator {
             return
                 "at-least: \(claim.metric) (\(claim.lastFraction == 0 ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs")) at least \(format(claim.target ?? 0)), 95% bootstrap over ≥\(minimumSeeds) seeds"
         }
-        if claim.relation == .costRatio, let range = claim.range, range.count == 2 {
+        if claim.relation == .costRatio, let range = claim.range {
             return
-                "cost-ratio: training seconds per \((claim.per ?? .iteration).rawValue), subject / other, within \(format(range[0]))-\(format(range[1])) (95% bootstrap over ≥\(minimumSeeds) seeds)"
+                "cost-ratio: training seconds per \((claim.per ?? .iteration).rawValue), subject / other, within \(format(range.lowerBound))-\(format(range.upperBound)) (95% bootstrap over ≥\(minimumSeeds) seeds)"
         }
         if claim.relation == .faster && claim.axis == .seconds {
             return

@@ -98,7 +98,7 @@ extension ExperimentResults {
     ) throws -> KernelChoice {
         let reference = RunPlan.referenceKernelSet
         guard spec.model.kind.callsBLAS else {
-            guard let (stages, runs) = planned(spec, scale: scale, recorded: recorded, kernels: reference) else {
+            guard let (stages, runs) = try planned(spec, scale: scale, recorded: recorded, kernels: reference) else {
                 return KernelChoice(kernels: nil, runs: recorded, stages: nil, others: [:])
             }
             return KernelChoice(kernels: nil, runs: runs, stages: stages, others: [:])
@@ -119,7 +119,7 @@ extension ExperimentResults {
             // No run under this set (the reference set on a machine of another family): nothing
             // to plan against.
             if agreeing.isEmpty { continue }
-            guard let plan = planned(spec, scale: scale, recorded: agreeing, kernels: kernels) else {
+            guard let plan = try planned(spec, scale: scale, recorded: agreeing, kernels: kernels) else {
                 // The recorded spec no longer plans at this scale.
                 return KernelChoice(kernels: nil, runs: recorded, stages: nil, others: [:])
             }
@@ -138,19 +138,22 @@ extension ExperimentResults {
 
     /// The current staged plan under `kernels`, resolved against the recorded outcomes, and the
     /// recorded runs it contains; of the dataset fingerprints the runs were recorded with, the one
-    /// whose plan holds most of them (ties: by fingerprint). Nil when the recorded spec cannot be
-    /// planned at this scale.
+    /// whose plan holds most of them (ties: by fingerprint). Nil when the spec no longer defines
+    /// the scale; any other planning failure is thrown.
     static func planned(
         _ spec: ExperimentSpec, scale: String, recorded: [ReportRun], kernels: String
-    ) -> (StagedPlan, [ReportRun])? {
+    ) throws -> (StagedPlan, [ReportRun])? {
         let byKey = Dictionary(recorded.map { ($0.record.key, $0) }, uniquingKeysWith: { a, _ in a })
         var best: (StagedPlan, [ReportRun], String)? = nil
         for fingerprint in Set(recorded.map(\.record.datasetSHA256)).sorted() {
-            guard
-                let plan = try? StagedPlan.resolve(
+            let plan: StagedPlan
+            do {
+                plan = try StagedPlan.resolve(
                     spec, scale: scale, datasetFingerprint: fingerprint, blasKernels: kernels,
                     outcome: { byKey[$0]?.stageOutcome(spec.selection) })
-            else { return nil }
+            } catch RunPlan.Failure.undefinedScale {
+                return nil
+            }
             let keys = Set(plan.runs.map(\.key))
             let runs = recorded.filter { keys.contains($0.record.key) }
             if best == nil || runs.count > best!.1.count { best = (plan, runs, fingerprint) }

@@ -20,7 +20,7 @@ extension QuasiNewtonDriver {
     func checkpointState() -> [UInt8]? { nil }
 
     func restore(_ state: [UInt8]) throws {
-        throw RunnerError("\(methodName) runs are not checkpointed, yet a checkpoint was found for this run")
+        throw RunnerError.unexpectedCheckpoint(method: methodName)
     }
 
     func epochMetrics(objective: MinibatchObjective) -> [(MetricName, Double)] {

@@ -85,15 +85,16 @@ final class TrainingRun {
 
         if let checkpoint = try store.checkpoint(runID: run.id) {
             guard checkpoint.parameters.count == n * 4 else {
-                throw RunnerError(
-                    "run \(run.key.prefix(12)): checkpoint holds \(checkpoint.parameters.count / 4) parameters, the model has \(n)"
-                )
+                throw RunnerError.checkpointMismatch(
+                    run: String(run.key.prefix(12)),
+                    reason: "checkpoint holds \(checkpoint.parameters.count / 4) parameters, the model has \(n)")
             }
             parameters = checkpoint.parameters.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
             try driver.restore(checkpoint.optimizerState)
             let streams = try JSONDecoder().decode([String: Xoshiro256].self, from: Data(checkpoint.rngState.utf8))
             guard let s = streams["shuffle"], let d = streams["dropout"] else {
-                throw RunnerError("run \(run.key.prefix(12)): checkpoint lacks generator states")
+                throw RunnerError.checkpointMismatch(
+                    run: String(run.key.prefix(12)), reason: "checkpoint lacks generator states")
             }
             shuffle = s
             objective.noise = d
@@ -297,9 +298,9 @@ final class TrainingRun {
                 let k = sfo.settings.subspaceCapacity(
                     subfunctions: sfo.subfunctionCount(examples: data.trainCount, batchSize: plan.training.batchSize),
                     parameters: n)
-                throw RunnerError(
-                    "optimizer '\(plan.label)' (sfo): needs about \(bytes / 1_048_576) MiB (\(n) parameters x subspace dimension \(k)), more than 80% of this machine's \(ProcessMemory.physicalBytes / 1_048_576) MiB; lower hyperparameters.subfunctions or max-subspace-dimension"
-                )
+                throw RunnerError.sfoTooLarge(
+                    label: plan.label, bytes: bytes, parameters: n, subspace: k,
+                    physicalBytes: ProcessMemory.physicalBytes)
             }
             if plan.model.inputDropout > 0 || plan.model.hiddenDropout > 0 {
                 notes.append(
@@ -326,10 +327,4 @@ final class TrainingRun {
             return GradientStep(try Optimizer<Float>(c, parameterCount: n, tensors: tensors, horizon: horizon))
         }
     }
-}
-
-/// A failure while running, reported with the run.
-public struct RunnerError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }
