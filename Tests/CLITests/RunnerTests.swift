@@ -40,14 +40,13 @@ import Testing
     }
 
     func hashes(_ db: String) throws -> [String: String] {
-        let out = try AdamBenchExecutable.run(["runs", "--db", db])
+        let out = try AdamBenchExecutable.run(["runs", "--db", db, "--format", "json"])
         #expect(out.status == 0, "\(out.stderr)")
-        var result: [String: String] = [:]
-        for line in out.stdout.split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            result[String(fields[0])] = "\(fields[5]) \(fields[6]) \(fields[7])"
+        struct Line: Decodable {
+            var key: String, status: String, epochs: Int, curve_hash: String
         }
-        return result
+        let lines = try JSONDecoder().decode([Line].self, from: Data(out.stdout.utf8))
+        return Dictionary(uniqueKeysWithValues: lines.map { ($0.key, "\($0.status) \($0.epochs) \($0.curve_hash)") })
     }
 
     @Test func curvesDoNotDependOnTheNumberOfWorkers() throws {
