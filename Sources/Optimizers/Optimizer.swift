@@ -29,9 +29,7 @@ public final class Optimizer<Scalar: BinaryFloatingPoint> {
             tensors.map { $0.map { $0.reduce(1, *) }.reduce(0, +) == parameterCount } ?? true,
             "Optimizer: the tensor shapes do not partition the parameters")
         guard let settings = configuration.method.rule else {
-            throw OptimizerError(
-                optimizer: configuration.kind.rawValue, field: nil,
-                message: "evaluates the objective itself and has no update rule (the runner drives it)")
+            throw .noUpdateRule(configuration.kind)
         }
         self.configuration = configuration
         self.settings = settings

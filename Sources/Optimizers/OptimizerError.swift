@@ -14,4 +14,11 @@ public struct OptimizerError: Error, Equatable, CustomStringConvertible {
         if let field { return "optimizer '\(optimizer)', field '\(field)': \(message)" }
         return "optimizer '\(optimizer)': \(message)"
     }
+
+    /// SFO and L-BFGS asked for an update rule: they evaluate the objective themselves.
+    static func noUpdateRule(_ kind: OptimizerKind) -> OptimizerError {
+        OptimizerError(
+            optimizer: kind.rawValue, field: nil,
+            message: "evaluates the objective itself and has no update rule (the runner drives it)")
+    }
 }

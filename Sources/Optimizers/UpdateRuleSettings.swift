@@ -122,9 +122,7 @@ public struct UpdateRuleSettings: Sendable, Hashable {
                 epsilon2: try f.number("epsilon2"), clipThreshold: try f.number("clip-threshold"),
                 weightDecay: try f.number("weight-decay"))
         case .sfo, .lbfgs:
-            throw OptimizerError(
-                optimizer: f.kind.rawValue, field: nil,
-                message: "evaluates the objective itself and has no update rule (the runner drives it)")
+            throw .noUpdateRule(f.kind)
         }
         learningRate = try f.number("lr")
         schedule = try f.choice("schedule")
