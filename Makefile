@@ -148,8 +148,9 @@ bench-peers: build ## Training steps side by side with PyTorch and JAX (../share
 	$(KERNEL_NOTE)
 	$(KERNEL_ENV) $(PYTHON) scripts/bench_side_by_side.py --rounds 2 --python "$(PEERS_PYTHON)" --peers "$(SHARED_DIR)/peers"
 
-reproduce: deps data build ## Run every spec at SCALE (default quick) into DB, then render results/REPORT.md
+reproduce: deps data build ## Run every spec at SCALE (default quick) into DB, then render results/REPORT.md; the default DB starts from the committed results, so only missing runs run
 	@mkdir -p "$(dir $(DB))"
+	@$(if $(filter results/adambench.sqlite,$(DB)),test -e "$(DB)" || $(PYTHON) scripts/import_results.py "$(RESULTS_PARTS)" "$(DB)",true)
 	$(KERNEL_NOTE)
 	$(KERNEL_ENV) $(BIN) run $(SPECS) --scale $(SCALE) --db "$(DB)" --data-dir "$(DATA_DIR)"
 	$(BIN) report --db "$(DB)" --out results
@@ -157,16 +158,16 @@ reproduce: deps data build ## Run every spec at SCALE (default quick) into DB, t
 report: build ## Render results/ (tables, plots, claim verdicts) from DB (default results/adambench.sqlite)
 	$(BIN) report --db "$(DB)" --out results
 
-export-results: ## Write DB as results/adambench.sqlite.xz (checkpoints dropped, unfinished runs reset: small enough to commit)
-	@test -f "$(DB)" || { echo "export-results: no database $(DB)"; exit 1; }
-	@mkdir -p .build
-	$(PYTHON) scripts/export_results.py "$(DB)" .build/export.sqlite
-	xz -9e -T1 -c .build/export.sqlite > results/adambench.sqlite.xz
-	@ls -l results/adambench.sqlite.xz | awk '{ if ($$5 > 4194304) { print "export-results: " $$5 " bytes, over the 4 MiB commit limit"; exit 1 } else print "export-results: " $$5 " bytes" }'
+# The committed database: one xz-compressed SQLite part per experiment under RESULTS_PARTS (each well
+# under the 4 MiB commit limit; an experiment whose rows did not change keeps its bytes).
+RESULTS_PARTS ?= results/db
 
-import-results: ## Restore DB from results/adambench.sqlite.xz (refuses to overwrite an existing DB)
-	@test ! -e "$(DB)" || { echo "import-results: $(DB) exists; move it away first"; exit 1; }
-	xz -dc results/adambench.sqlite.xz > "$(DB)"
+export-results: ## Write DB as results/db/<experiment>.sqlite.xz (checkpoints dropped, unfinished runs reset: small enough to commit)
+	@test -f "$(DB)" || { echo "export-results: no database $(DB)"; exit 1; }
+	$(PYTHON) scripts/export_results.py "$(DB)" "$(RESULTS_PARTS)"
+
+import-results: ## Restore DB from the parts in results/db (refuses to overwrite an existing DB)
+	$(PYTHON) scripts/import_results.py "$(RESULTS_PARTS)" "$(DB)"
 
 clean: ## Remove build products (keeps data/)
 	rm -rf .build

@@ -1,16 +1,27 @@
-"""Copy an AdamBench results database for committing: checkpoints dropped (tens of MB of parameters),
-unfinished runs reset to pending with their partial metrics removed (they restart on the next run),
-rollback journal instead of WAL, vacuumed. Usage: export_results.py SOURCE.sqlite OUT.sqlite"""
+"""Export an AdamBench results database for committing, one xz-compressed SQLite part per experiment.
+
+Each part holds one experiment's row, its runs and their metrics, in the application's own schema
+(GRDB's migration table included), so `xz -dc part > db.sqlite` alone is a valid database. For all
+parts: checkpoints are dropped (tens of MB of parameters), unfinished runs are reset to pending with
+their partial metrics removed (they restart on the next run), the journal is a rollback journal, and
+each file is vacuumed. The same rows give the same bytes, so an experiment that did not change keeps
+its committed part byte for byte (and git stores nothing new for it).
+
+Usage: export_results.py SOURCE.sqlite OUTDIR [--limit BYTES]
+Exit 1 when a part is larger than the limit (default 4 MiB), with the part named."""
+import argparse
+import lzma
 import os
 import sqlite3
 import sys
+import tempfile
+
+SUFFIX = ".sqlite.xz"
+DEFAULT_LIMIT = 4 * 1024 * 1024
 
 
-def main(source: str, out: str) -> None:
-    if not os.path.exists(source):
-        sys.exit(f"export_results: {source}: no such database")
-    if os.path.exists(out):
-        os.remove(out)
+def cleaned_copy(source: str, out: str) -> None:
+    """The whole database without checkpoints, unfinished runs reset."""
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as db:
         db.execute("VACUUM INTO ?", (out,))
     db = sqlite3.connect(out)
@@ -21,12 +32,75 @@ def main(source: str, out: str) -> None:
         "UPDATE runs SET status = 'pending', owner = NULL, heartbeat_at = NULL, epochs_completed = 0, "
         "steps_completed = 0, train_seconds = 0 WHERE status IN ('pending', 'running')")
     db.commit()
-    db.execute("PRAGMA journal_mode = DELETE")
-    db.execute("VACUUM")
     db.close()
 
 
+def part_bytes(whole: str, experiment_id: int, scratch: str) -> bytes:
+    """One experiment's part, uncompressed: the whole copy with every other experiment deleted."""
+    if os.path.exists(scratch):
+        os.remove(scratch)
+    with sqlite3.connect(whole) as db:
+        db.execute("VACUUM INTO ?", (scratch,))
+    db = sqlite3.connect(scratch)
+    others = "SELECT id FROM runs WHERE experiment_id != ?"
+    db.execute(f"DELETE FROM metrics WHERE run_id IN ({others})", (experiment_id,))
+    db.execute("DELETE FROM runs WHERE experiment_id != ?", (experiment_id,))
+    db.execute("DELETE FROM experiments WHERE id != ?", (experiment_id,))
+    db.commit()
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.execute("VACUUM")
+    db.close()
+    with open(scratch, "rb") as f:
+        return f.read()
+
+
+def export(source: str, outdir: str, limit: int = DEFAULT_LIMIT, log=print) -> list[str]:
+    """Write OUTDIR/<experiment>.sqlite.xz for each experiment; remove parts of experiments no longer
+    in SOURCE. Returns the messages of parts over `limit` (empty when all fit)."""
+    if not os.path.isfile(source):
+        sys.exit(f"export_results: {source}: no such database")
+    os.makedirs(outdir, exist_ok=True)
+    over = []
+    with tempfile.TemporaryDirectory() as tmp:
+        whole = os.path.join(tmp, "whole.sqlite")
+        cleaned_copy(source, whole)
+        with sqlite3.connect(whole) as db:
+            experiments = db.execute("SELECT id, name FROM experiments ORDER BY name").fetchall()
+        written = set()
+        for experiment_id, name in experiments:
+            data = lzma.compress(part_bytes(whole, experiment_id, os.path.join(tmp, "part.sqlite")),
+                                 preset=9 | lzma.PRESET_EXTREME)
+            path = os.path.join(outdir, name + SUFFIX)
+            written.add(path)
+            unchanged = False
+            if os.path.exists(path):
+                with open(path, "rb") as f:
+                    unchanged = f.read() == data
+            if not unchanged:
+                with open(path, "wb") as f:
+                    f.write(data)
+            log(f"export-results: {path}: {len(data)} bytes{' (unchanged)' if unchanged else ''}")
+            if len(data) > limit:
+                over.append(f"export-results: {path}: {len(data)} bytes, over the {limit}-byte commit limit")
+        for entry in sorted(os.listdir(outdir)):
+            path = os.path.join(outdir, entry)
+            if entry.endswith(SUFFIX) and path not in written:
+                os.remove(path)
+                log(f"export-results: {path}: removed (no such experiment in {source})")
+    return over
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source")
+    parser.add_argument("outdir")
+    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
+    args = parser.parse_args()
+    over = export(args.source, args.outdir, args.limit)
+    for message in over:
+        print(message, file=sys.stderr)
+    sys.exit(1 if over else 0)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    main()
