@@ -7,11 +7,11 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge shard databases (adam-bench run --shard) into one database.",
         discussion: """
-            Copies every finished (and failed) run of the shards, with its metrics, provenance and notes, and the specs,
-            in one transaction. Idempotent and independent of the order of the shards: a run already present is kept.
-            A run finished in two places with different curves, or an experiment whose spec differs between shards,
-            is refused with the run (or experiment) and both files named, and nothing is written. Foreign and
-            newer-schema databases are refused. Runs of different OpenBLAS kernel sets have different keys and stay
+            Copies every finished (and failed) run of the shards, with its metrics, provenance and notes, and the specs, \
+            in one transaction. Idempotent and independent of the order of the shards: a run already present is kept. \
+            A run finished in two places with different curves, or an experiment whose spec differs between shards, \
+            is refused with the run (or experiment) and both files named, and nothing is written. Foreign and \
+            newer-schema databases are refused. Runs of different OpenBLAS kernel sets have different keys and stay \
             apart (reports take one set). Exit status: 0 merged, 1 refused.
             """)
 

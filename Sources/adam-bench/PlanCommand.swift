@@ -11,9 +11,9 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "List the runs of the given specs at a scale: which are done, and the estimated time.",
         discussion: """
-            A spec with a tuning protocol is planned in stages: the tuning runs (every grid point on the tuning
-            seeds), the grid extensions and the confirm runs that the recorded results (--db) have decided so far,
-            and an estimate of the confirm stage still to come. The totals compare the staged cost with running
+            A spec with a tuning protocol is planned in stages: the tuning runs (every grid point on the tuning \
+            seeds), the grid extensions and the confirm runs that the recorded results (--db) have decided so far, \
+            and an estimate of the confirm stage still to come. The totals compare the staged cost with running \
             every setting on every seed.
             """)
 

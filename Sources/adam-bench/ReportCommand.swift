@@ -8,8 +8,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Render comparison tables (Markdown, CSV), SVG plots and claim verdicts from a results database.",
         discussion: """
-            Writes OUT/REPORT.md (an index) and OUT/<experiment>/<scale>/ with REPORT.md, best_settings.csv, sensitivity.csv,
-            comparison.csv, curves_at_epochs.csv, claims.csv and training_loss.svg. The output is a pure function of the
+            Writes OUT/REPORT.md (an index) and OUT/<experiment>/<scale>/ with REPORT.md, best_settings.csv, sensitivity.csv, \
+            comparison.csv, curves_at_epochs.csv, claims.csv and training_loss.svg. The output is a pure function of the \
             database; a database still being written gives a report that marks its experiments incomplete.
             """)
 

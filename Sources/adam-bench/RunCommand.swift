@@ -13,17 +13,20 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the experiments of the given specs at a scale, recording every curve in the database.",
         discussion: """
-            A spec with a tuning protocol runs in stages (tuning, grid extensions, confirm), each as soon as the results
+            A spec with a tuning protocol runs in stages (tuning, grid extensions, confirm), each as soon as the results \
             it depends on are in; an invocation goes through every stage and a later one resumes where it stopped.
-            Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their
-            last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve);
+
+            Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their \
+            last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve); \
             two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
-            With --time-limit, only runs whose estimated remaining time fits in what is left of the limit start, and at
+
+            With --time-limit, only runs whose estimated remaining time fits in what is left of the limit start, and at \
             the limit the runs in progress stop as Ctrl-C stops them; what is left is printed.
-            Exit status: 0 when every run completed or diverged, 1 when a run failed or the database's storage
-            failed (the disk full, an I/O error, its write lock held past ADAMBENCH_BUSY_TIMEOUT seconds, 60 by
-            default: what is recorded stays, and the same command resumes), 130 when interrupted, 75 when the time
-            limit left runs to do (incomplete, resumable: run the same command again; SLURM's RequeueExit can
+
+            Exit status: 0 when every run completed or diverged, 1 when a run failed or the database's storage \
+            failed (the disk full, an I/O error, its write lock held past ADAMBENCH_BUSY_TIMEOUT seconds, 60 by \
+            default: what is recorded stays, and the same command resumes), 130 when interrupted, 75 when the time \
+            limit left runs to do (incomplete, resumable: run the same command again; SLURM's RequeueExit can \
             requeue on it).
             """)
 

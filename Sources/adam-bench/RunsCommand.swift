@@ -9,8 +9,8 @@ struct RunsCommand: ParsableCommand {
         abstract:
             "One tab-separated line per recorded run: key, experiment, optimizer, hyperparameters, seed, status, epochs, curve hash (or, with --format json, one JSON array of them).",
         discussion: """
-            The curve hash is SHA-256 over the run's metrics ordered by name then step: each name's UTF-8 bytes and a 0 byte,
-            the step as a little-endian Int64, and the value's IEEE-754 bits as a little-endian UInt64 (NaN canonical).
+            The curve hash is SHA-256 over the run's metrics ordered by name then step: each name's UTF-8 bytes and a 0 byte, \
+            the step as a little-endian Int64, and the value's IEEE-754 bits as a little-endian UInt64 (NaN canonical). \
             Wall-clock times are excluded, so equal hashes mean bit-identical curves.
             """)
 

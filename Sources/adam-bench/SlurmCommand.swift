@@ -13,11 +13,12 @@ struct SlurmCommand: ParsableCommand {
         commandName: "slurm",
         abstract: "Run a campaign on SLURM: sharded array jobs, a merge after each round, the report at the end.",
         discussion: """
-            `adam-bench slurm SPEC... --workdir DIR --shards N` writes DIR/task.sh (an array job, one task per shard:
-            `adam-bench run --shard I/N` into DIR/shards/shard-I.sqlite) and DIR/continue.sh (after every task of a
-            round has ended: merge into DIR/merged.sqlite, then the next round while runs or stages are left, else
-            the report in DIR/report). With --submit it submits them (sbatch) and prints the job ids. A killed or
+            `adam-bench slurm SPEC... --workdir DIR --shards N` writes DIR/task.sh (an array job, one task per shard: \
+            `adam-bench run --shard I/N` into DIR/shards/shard-I.sqlite) and DIR/continue.sh (after every task of a \
+            round has ended: merge into DIR/merged.sqlite, then the next round while runs or stages are left, else \
+            the report in DIR/report). With --submit it submits them (sbatch) and prints the job ids. A killed or \
             requeued task resumes from its shard's checkpoints; a failed task's runs are retried in the next round.
+
             `adam-bench slurm status DIR` shows the campaign's progress. docs/CLUSTER.md has the whole procedure.
             """,
         subcommands: [SlurmPrepareCommand.self, SlurmContinueCommand.self, SlurmStatusCommand.self],

@@ -7,11 +7,12 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Apply optimizers to given gradient sequences and print the parameter trajectories as JSON.",
         discussion: """
-            FILE holds {"cases": [{"id", "optimizer", "hyperparameters", "initial", "gradients"}]}; the output is
-            {"cases": [{"id", "trajectory"}]} where trajectory[k] is the parameter vector after step k+1 (for
-            schedule-free-adamw, the reference's train-mode parameters y); optimizers that evaluate the model
-            elsewhere (schedule-free-adamw's eval-mode x, temporal averaging) add "evaluation", the points the
+            FILE holds {"cases": [{"id", "optimizer", "hyperparameters", "initial", "gradients"}]}; the output is \
+            {"cases": [{"id", "trajectory"}]} where trajectory[k] is the parameter vector after step k+1 (for \
+            schedule-free-adamw, the reference's train-mode parameters y); optimizers that evaluate the model \
+            elsewhere (schedule-free-adamw's eval-mode x, temporal averaging) add "evaluation", the points the \
             model would be evaluated at after each step.
+
             Optimizer and hyperparameter names are the spec format's (see docs/OPTIMIZERS.md).
             """)
 
