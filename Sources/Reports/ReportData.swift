@@ -59,8 +59,10 @@ extension ExperimentResults {
     /// confirm runs. Runs computed under different OpenBLAS kernel sets have different keys and
     /// are never mixed: for a model that calls OpenBLAS the report takes the runs of one kernel
     /// set, `blasKernels` if given, else the set with the most finished runs of the current plan
-    /// (ties: the reference set, then by name), and counts the others. The choice depends only on
-    /// the database.
+    /// (ties: a set other than the reference, then by name), and counts the others. A tie means a
+    /// plan complete under two sets: the reference set's keys are the legacy ones, so the other
+    /// set is the one the experiment was re-run to move to. The choice depends only on the
+    /// database.
     public static func load(
         from store: ResultStore, experiments: [String]? = nil,
         blasKernels: String? = nil
@@ -125,10 +127,11 @@ extension ExperimentResults {
             }
             byKernels[kernels] = plan
         }
-        // Most finished runs, then most runs, then the reference set; among equals the first by name.
+        // Most finished runs, then most runs, then a set other than the reference; among equals the
+        // first by name.
         func rank(_ kernels: String) -> (Int, Int, Int) {
             let runs = byKernels[kernels]?.1 ?? []
-            return (runs.filter(\.isFinished).count, runs.count, kernels == reference ? 1 : 0)
+            return (runs.filter(\.isFinished).count, runs.count, kernels == reference ? 0 : 1)
         }
         let chosen = blasKernels?.lowercased() ?? candidates.sorted().max { rank($0) < rank($1) } ?? reference
         let others = byKernels.filter { $0.key != chosen && !$0.value.1.isEmpty }.mapValues(\.1.count)
