@@ -1,3 +1,4 @@
+import Optimizers
 import Vocabulary
 
 /// A claim of the paper, stated so that the reporter can check it (PAPER.md §3).
@@ -14,6 +15,11 @@ import Vocabulary
 ///   divided by each other's lies in `range` (e.g. SFO 5-10x slower per iteration than Adam: subject SFO, versus Adam, range [5, 10]);
 /// - `at-least`: the subject's metric (over the window) is at least `target`; no `versus` (e.g. the
 ///   fraction of coordinates whose second-moment estimate is below epsilon).
+///
+/// `better`, `not-worse` and `similar` compare each optimizer's selected setting (`settings: best`)
+/// or, with `settings: every`, every setting of the subject with the setting of each other optimizer
+/// that agrees with it on every hyperparameter either grid varies (the paper's "at every setting";
+/// `where` keeps only the settings with the given values, e.g. `{beta2: 0.9999}`).
 /// The reporter turns each into supported / refuted / inconclusive with its evidence.
 public struct ClaimSpec: Sendable, Hashable, Codable {
     public enum Relation: String, Sendable, CaseIterable, Codable {
@@ -51,4 +57,14 @@ public struct ClaimSpec: Sendable, Hashable, Codable {
     public enum CostUnit: String, Sendable, CaseIterable, Codable {
         case iteration, epoch
     }
+
+    /// Which settings a comparison takes: the selections, or every pair of settings.
+    public enum SettingScope: String, Sendable, CaseIterable, Codable {
+        case best, every
+    }
+
+    /// `better`, `not-worse` and `similar` only: the selections (default) or every setting.
+    public var settings: SettingScope = .best
+    /// `settings: every` only: compare just the settings with these hyperparameter values.
+    public var only: [String: HyperparameterValue] = [:]
 }

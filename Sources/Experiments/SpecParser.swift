@@ -81,7 +81,8 @@ public enum SpecParser {
             }
         }
         if let node = paperValuesNode { paperValues = parsePaperValues(reader, node, labels: labels) }
-        let claims = parseClaims(reader, top["claims"], labels: labels, defaultMetric: selection.metric)
+        let claims = parseClaims(
+            reader, top["claims"], labels: labels, axes: axisNames, defaultMetric: selection.metric)
         var notes: [String] = []
         if let items = reader.list(top["notes"], "notes", nonEmpty: false) {
             notes = items.enumerated().compactMap { reader.string($0.element, "notes[\($0.offset)]") }
@@ -413,13 +414,15 @@ public enum SpecParser {
     }
 
     /// The claims; a claim without a `metric` judges on the selection's metric.
-    static func parseClaims(_ r: SpecReader, _ node: Node?, labels: [String], defaultMetric: MetricName) -> [ClaimSpec]
-    {
+    /// `axes`: the hyperparameter names of every optimizer's grid (what `where` may name).
+    static func parseClaims(
+        _ r: SpecReader, _ node: Node?, labels: [String], axes: Set<String>, defaultMetric: MetricName
+    ) -> [ClaimSpec] {
         guard let items = r.list(node, "claims", nonEmpty: false) else { return [] }
         var claims: [ClaimSpec] = []
         let fields = [
             "id", "statement", "relation", "subject", "versus", "metric", "last-fraction", "epochs", "tolerance",
-            "target", "axis", "range", "per",
+            "target", "axis", "range", "per", "settings", "where",
         ]
         for (i, item) in items.enumerated() {
             let path = "claims[\(i)]"
@@ -484,16 +487,53 @@ public enum SpecParser {
             if relation == .costRatio && m["range"] == nil {
                 r.problem(item, "\(path).range: a 'cost-ratio' claim needs range: [low, high]")
             }
+            let scope = parseScope(r, m, path, relation: relation, axes: axes)
             if let id, claims.contains(where: { $0.id == id }) {
                 r.problem(m["id"], "\(path).id: duplicate claim id '\(id)'")
             }
             guard let id, let statement, let relation, let subject else { continue }
-            claims.append(
-                ClaimSpec(
-                    id: id, statement: statement, relation: relation, subject: subject, versus: versus, metric: metric,
-                    lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis,
-                    range: range, per: per))
+            var claim = ClaimSpec(
+                id: id, statement: statement, relation: relation, subject: subject, versus: versus, metric: metric,
+                lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis,
+                range: range, per: per)
+            (claim.settings, claim.only) = scope
+            claims.append(claim)
         }
         return claims
+    }
+
+    /// A claim's `settings` (best or every) and `where` (hyperparameter values; `settings: every` only).
+    static func parseScope(
+        _ r: SpecReader, _ m: [String: Node], _ path: String, relation: ClaimSpec.Relation?, axes: Set<String>
+    ) -> (ClaimSpec.SettingScope, [String: HyperparameterValue]) {
+        let scope =
+            m["settings"].flatMap { r.word($0, "\(path).settings", among: ClaimSpec.SettingScope.allCases) } ?? .best
+        let pairwise: [ClaimSpec.Relation] = [.better, .notWorse, .similar]
+        if scope == .every, let relation, !pairwise.contains(relation) {
+            r.problem(
+                m["settings"],
+                "\(path).settings: 'every' compares settings pairwise, for relations better, not-worse and similar")
+        }
+        var only: [String: HyperparameterValue] = [:]
+        if let node = m["where"] {
+            if scope != .every {
+                r.problem(node, "\(path).where: only a claim with settings: every selects settings")
+            } else if case .mapping(let mapping) = node, !mapping.isEmpty {
+                for (key, value) in mapping {
+                    guard let name = key.scalar?.string else { continue }
+                    guard axes.contains(name) else {
+                        r.problem(
+                            key,
+                            "\(path).where.\(name): no optimizer has a hyperparameter '\(name)'"
+                                + Suggestion.hint(for: name, among: axes.sorted()))
+                        continue
+                    }
+                    only[name] = hyperparameter(r, value, "\(path).where.\(name)")
+                }
+            } else {
+                r.problem(node, "\(path).where: expected a mapping of hyperparameter values, e.g. {beta2: 0.9999}")
+            }
+        }
+        return (scope, only)
     }
 }

@@ -21,6 +21,7 @@ import Vocabulary
 ///   lies inside `range`, refuted when it lies outside.
 /// A claim needs finished best-setting runs for at least `minimumSeeds` common seeds per comparison,
 /// else it is inconclusive; it is supported only when every comparison is, refuted when any is.
+/// With `settings: every` each pair of settings is a comparison (`everySetting`).
 public enum ClaimEvaluator {
     public static let minimumSeeds = 3
 
@@ -28,6 +29,7 @@ public enum ClaimEvaluator {
         var outcomes: [ClaimVerdict.Outcome] = []
         var evidence: [String] = []
         let sign: Double = claim.metric.higherIsBetter ? -1 : 1
+        if claim.settings == .every { return everySetting(claim, in: analysis) }
         guard let subject = analysis.best[claim.subject] else {
             return ClaimVerdict(
                 claim: claim, outcome: .inconclusive,
@@ -237,8 +239,9 @@ public enum ClaimEvaluator {
         let window =
             claim.lastFraction == 0
             ? "final value" : "mean over the last \(format(100 * claim.lastFraction))% of epochs"
+        let scope = claim.settings == .every ? " at every setting (each pair of settings on its seeds)" : ""
         return
-            "\(claim.relation.rawValue) on \(claim.metric) (\(window)\(claim.epochs.map { ", first \($0) epochs" } ?? "")), tolerance \(format(100 * claim.tolerance))%, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
+            "\(claim.relation.rawValue) on \(claim.metric) (\(window)\(claim.epochs.map { ", first \($0) epochs" } ?? ""))\(scope), tolerance \(format(100 * claim.tolerance))%, 95% paired bootstrap over ≥\(minimumSeeds) seeds"
     }
 
     static func describe(_ e: Statistics.Estimate) -> String {
