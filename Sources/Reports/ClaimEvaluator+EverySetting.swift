@@ -64,8 +64,8 @@ extension ClaimEvaluator {
             claim.only.isEmpty
             ? ""
             : "; where \(claim.only.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))"
-        let title =
-            "\(claim.subject) vs \(other) at every setting (paired on \(keys.joined(separator: ", "))\(condition))"
+        let pairing = keys.isEmpty ? "one setting each" : "paired on \(keys.joined(separator: ", "))"
+        let title = "\(claim.subject) vs \(other) at every setting (\(pairing)\(condition))"
         var unpaired = 0, unfinished = 0
         var pairs: [SettingPair] = []
         for s in selected {
