@@ -74,7 +74,7 @@ extension ClaimEvaluator {
                 unpaired += 1
                 continue
             }
-            guard let pair = judge(claim, s.summary, o, name: pairName) else {
+            guard let pair = judge(claim, s.summary, o, name: keys.isEmpty ? "the one setting" : pairName) else {
                 unfinished += 1
                 continue
             }
