@@ -27,12 +27,8 @@ extension ClaimEvaluator {
             outcomes.append(outcome)
             evidence += lines
         }
-        let outcome: ClaimVerdict.Outcome =
-            outcomes.contains(.refuted)
-            ? .refuted
-            : (!outcomes.isEmpty && outcomes.allSatisfy { $0 == .supported }) ? .supported : .inconclusive
         // No protocol lines: the pairs are judged on whatever seeds each setting ran, not the selections'.
-        return ClaimVerdict(claim: claim, outcome: outcome, evidence: evidence, rule: rule(claim))
+        return ClaimVerdict(claim: claim, outcome: .combined(outcomes), evidence: evidence, rule: rule(claim))
     }
 
     /// How one pair of settings compares, point by point (the counts of the evidence).
@@ -129,12 +125,8 @@ extension ClaimEvaluator {
         if unfinished > 0 {
             lines.append("\(unfinished) pair\(unfinished == 1 ? "" : "s") not finished on both sides yet")
         }
-        let outcomes = pairs.map(\.outcome)
-        let outcome: ClaimVerdict.Outcome =
-            outcomes.contains(.refuted)
-            ? .refuted
-            : (unfinished == 0 && outcomes.allSatisfy { $0 == .supported }) ? .supported : .inconclusive
-        return (outcome, lines)
+        // An unfinished pair keeps the claim from being supported, never from being refuted.
+        return (.combined(pairs.map(\.outcome) + (unfinished > 0 ? [.inconclusive] : [])), lines)
     }
 
     /// A label's settings with their hyperparameter values; the selected setting's summary (which

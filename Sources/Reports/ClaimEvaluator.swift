@@ -26,10 +26,10 @@ public enum ClaimEvaluator {
     public static let minimumSeeds = 3
 
     public static func evaluate(_ claim: ClaimSpec, in analysis: Analysis) -> ClaimVerdict {
+        if claim.settings == .every { return everySetting(claim, in: analysis) }
         var outcomes: [ClaimVerdict.Outcome] = []
         var evidence: [String] = []
         let sign: Double = claim.metric.higherIsBetter ? -1 : 1
-        if claim.settings == .every { return everySetting(claim, in: analysis) }
         guard let subject = analysis.best[claim.subject] else {
             return ClaimVerdict(
                 claim: claim, outcome: .inconclusive,
@@ -68,12 +68,9 @@ public enum ClaimEvaluator {
                         ? " — \(seeds.count) common seed\(seeds.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)"
                         : ""))
         }
-        let outcome: ClaimVerdict.Outcome =
-            outcomes.contains(.refuted)
-            ? .refuted
-            : (!outcomes.isEmpty && outcomes.allSatisfy { $0 == .supported }) ? .supported : .inconclusive
         return ClaimVerdict(
-            claim: claim, outcome: outcome, evidence: evidence + protocolEvidence(claim, analysis), rule: rule(claim))
+            claim: claim, outcome: .combined(outcomes), evidence: evidence + protocolEvidence(claim, analysis),
+            rule: rule(claim))
     }
 
     /// Which seeds selected and which judged, and every compared selection still at a grid edge.
