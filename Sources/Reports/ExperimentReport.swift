@@ -129,7 +129,10 @@ public struct ExperimentReport: Sendable {
                 continue
             }
             func cell(_ perRun: (ReportRun) -> Double) -> (String, String) {
-                let e = Statistics.estimate(best.runs.map(perRun))
+                let values = best.runs.map(perRun)
+                // A metric the model does not record (the VAE has no accuracy) is "-", not NaN.
+                guard values.contains(where: { !$0.isNaN }) else { return ("-", "") }
+                let e = Statistics.estimate(values)
                 let csv =
                     e.interval.map {
                         "\(Format.full(e.mean)) [\(Format.full($0.lowerBound)), \(Format.full($0.upperBound))]"

@@ -79,6 +79,21 @@ import Vocabulary
         #expect(t.csv == "final_train_loss,note\r\n0.25,\"a, \"\"quoted\"\" note\"\r\n")
     }
 
+    /// A model that records no test accuracy (the VAE) gets "-" in that column, never "NaN".
+    @Test func anUnrecordedMetricIsADash() throws {
+        let dir = TestFolder.path("report")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try FixtureDatabase.make(
+            at: dir.appendingPathComponent("no-accuracy.sqlite").path, recordsAccuracy: false)
+        let report = try #require(try ExperimentResults.load(from: store).map(ExperimentReport.init).first)
+        let table = try #require(report.tables.first { $0.name == "comparison" })
+        #expect(!table.markdown.contains("NaN"))
+        let column = try #require(table.headers.firstIndex(of: "Final test accuracy"))
+        let fast = try #require(table.rows.first { $0.first?.0 == "Fast" })
+        #expect(fast[column].0 == "-" && fast[column].1 == "")
+        #expect(fast[column - 1].0 != "-", "the test loss is recorded")
+    }
+
     @Test func anIncompleteExperimentIsMarked() throws {
         let dir = TestFolder.path("report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
