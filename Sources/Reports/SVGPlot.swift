@@ -2,7 +2,8 @@ import Foundation
 
 /// A line chart as a standalone SVG (no external tools): one series per optimizer with its mean line
 /// and a shaded band (min to max over seeds), linear or log10 y axis, axis labels, ticks and legend.
-/// Sized 800 x 500 so that it reads at 800 px.
+/// Sized 800 x 500 so that it reads at 800 px; wider (the plot area unchanged) when a legend line
+/// would not fit in the right margin.
 public struct SVGPlot: Sendable {
     public struct Series: Sendable {
         public let name: String
@@ -65,6 +66,19 @@ public struct SVGPlot: Sendable {
     static let width = 800.0, height = 500.0
     static let left = 80.0, right = 190.0, top = 40.0, bottom = 60.0
 
+    /// The canvas width: `width`, plus what the legend's longest line needs beyond the right margin.
+    /// Text is measured at 0.6 em per character (Helvetica's widest digits and lower case are 0.56 em;
+    /// an SVG carries no font metrics, and a fallback such as DejaVu Sans is wider), 13 px for names
+    /// and 11 px for notes, after the 46 px key and before a 4 px edge.
+    var canvasWidth: Double {
+        let names: [String] = series.map(\.name) + ["paper (read off)", "seed diverged"]
+        let notes: [String] = series.flatMap(\.notes)
+        let nameWidth: Double = names.map { Double($0.count) * 13 * 0.6 }.max() ?? 0
+        let noteWidth: Double = notes.map { Double($0.count) * 11 * 0.6 }.max() ?? 0
+        let overflow: Double = 46 + max(nameWidth, noteWidth) + 4 - Self.right
+        return Self.width + max(0, overflow.rounded(.up))
+    }
+
     public var svg: String {
         let traced = series.flatMap { $0.traces.flatMap { $0.map(\.y) } + $0.stops.map(\.y) }
         let values = (series.flatMap { $0.low + $0.high + $0.mean } + traced + references.map(\.y)).filter {
@@ -92,9 +106,10 @@ public struct SVGPlot: Sendable {
         func py(_ y: Double) -> Double { Self.top + (1 - (ty(y) - lo) / (hi - lo)) * plotH }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
+        let w = String(Int(canvasWidth))
         var out =
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"500\" viewBox=\"0 0 800 500\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
-        out += "<rect width=\"800\" height=\"500\" fill=\"white\"/>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"500\" viewBox=\"0 0 \(w) 500\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
+        out += "<rect width=\"\(w)\" height=\"500\" fill=\"white\"/>\n"
         out +=
             "<text x=\"\(f(Self.left + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">\(escape(title))</text>\n"
         // Axes, ticks and grid.
