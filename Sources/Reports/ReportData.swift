@@ -16,7 +16,9 @@ public struct ExperimentResults: Sendable {
     /// The OpenBLAS kernel set the reported runs were computed under (lower-case), nil for a model
     /// that never calls OpenBLAS.
     public var blasKernels: String?
-    /// Runs of the same plan computed under other kernel sets, by set: kept apart, never mixed in.
+    /// Finished runs (completed or diverged) of the same plan under other kernel sets, by set: kept
+    /// apart, never mixed in. A set whose runs of the plan are all unfinished (rows a stopped
+    /// campaign left pending) is not listed: nothing was computed under it.
     public var otherKernelSets: [String: Int] = [:]
     /// The spec's staged plan resolved against these runs (nil when the recorded spec no longer
     /// plans at this scale: then every recorded run is shown, selected over all its seeds).
@@ -78,21 +80,23 @@ extension ExperimentResults {
                 var results = ExperimentResults(spec: spec, scale: scale, runs: choice.runs)
                 results.stages = choice.stages
                 results.blasKernels = choice.kernels
-                results.otherKernelSets = choice.others
-                results.supersededCount = recorded.count - choice.runs.count - choice.others.values.reduce(0, +)
+                let finishedElsewhere = choice.others.mapValues { $0.filter(\.isFinished).count }
+                results.otherKernelSets = finishedElsewhere.filter { $0.value > 0 }
+                results.supersededCount =
+                    recorded.count - choice.runs.count - choice.others.values.map(\.count).reduce(0, +)
                 if !choice.runs.isEmpty { out.append(results) }
             }
         }
         return out
     }
 
-    /// The reported kernel set, its runs of the current plan and that plan, and the plan's run
-    /// counts under other sets.
+    /// The reported kernel set, its runs of the current plan and that plan, and the plan's recorded
+    /// runs under each other set.
     struct KernelChoice {
         var kernels: String?
         var runs: [ReportRun]
         var stages: StagedPlan?
-        var others: [String: Int]
+        var others: [String: [ReportRun]]
     }
 
     static func select(
@@ -134,7 +138,7 @@ extension ExperimentResults {
             return (runs.filter(\.isFinished).count, runs.count, kernels == reference ? 0 : 1)
         }
         let chosen = blasKernels?.lowercased() ?? candidates.sorted().max { rank($0) < rank($1) } ?? reference
-        let others = byKernels.filter { $0.key != chosen && !$0.value.1.isEmpty }.mapValues(\.1.count)
+        let others = byKernels.filter { $0.key != chosen && !$0.value.1.isEmpty }.mapValues(\.1)
         return KernelChoice(
             kernels: chosen, runs: byKernels[chosen]?.1 ?? [], stages: byKernels[chosen]?.0, others: others)
     }

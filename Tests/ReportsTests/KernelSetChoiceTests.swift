@@ -68,7 +68,16 @@ import Testing
     @Test func theSetWithMoreFinishedRunsWinsOverTheNewSet() throws {
         let results = try chosen(store(["haswell", "skylakex"], unfinished: ["skylakex": 1]))
         #expect(results.blasKernels == "haswell")
-        #expect(results.otherKernelSets == ["skylakex": 18])
+        #expect(results.otherKernelSets == ["skylakex": 17])
+    }
+
+    /// Rows a stopped campaign left pending under another set are not "computed" runs kept apart, nor
+    /// superseded ones.
+    @Test func aSetWithoutFinishedRunsIsNotListed() throws {
+        let results = try chosen(store(["haswell", "skylakex"], unfinished: ["haswell": 18]))
+        #expect(results.blasKernels == "skylakex")
+        #expect(results.otherKernelSets.isEmpty)
+        #expect(results.supersededCount == 0)
     }
 
     @Test func anExplicitSetIsReportedWhateverItsCount() throws {
