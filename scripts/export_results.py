@@ -20,10 +20,29 @@ SUFFIX = ".sqlite.xz"
 DEFAULT_LIMIT = 4 * 1024 * 1024
 
 
+def fresh_copy(source: str, out: str) -> None:
+    """SOURCE's schema and rows in a new file OUT. The schema is created anew, statement by statement
+    in SOURCE's order, so that the file's header does not carry SOURCE's history: SQLite's schema
+    cookie counts every schema change a database has seen (a copy made by VACUUM INTO keeps it), and
+    the same rows must give the same bytes whatever was done to the source before."""
+    db = sqlite3.connect(out)
+    db.execute("ATTACH DATABASE ? AS source", (source,))
+    schema = db.execute(
+        "SELECT type, name, sql FROM source.sqlite_master WHERE sql IS NOT NULL "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()
+    for _, _, sql in schema:
+        db.execute(sql)
+    for kind, name, _ in schema:
+        if kind == "table":
+            db.execute(f'INSERT INTO main."{name}" SELECT * FROM source."{name}"')
+    db.commit()
+    db.execute("DETACH DATABASE source")
+    db.close()
+
+
 def cleaned_copy(source: str, out: str) -> None:
     """The whole database without checkpoints, unfinished runs reset."""
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as db:
-        db.execute("VACUUM INTO ?", (out,))
+    fresh_copy(source, out)
     db = sqlite3.connect(out)
     unfinished = "SELECT id FROM runs WHERE status IN ('pending', 'running')"
     db.execute("DELETE FROM checkpoints")

@@ -86,6 +86,17 @@ class ExportImportTests(unittest.TestCase):
                    if read(os.path.join(self.parts, e)) != before[e]]
         self.assertEqual(changed, [name + export_results.SUFFIX])
 
+    def test_a_schema_change_undone_in_the_source_changes_no_part(self):
+        self.export()
+        before = {e: read(os.path.join(self.parts, e)) for e in os.listdir(self.parts)}
+        with sqlite3.connect(self.source) as db:
+            # Moves the source's schema cookie, as a session's migrations and indexes do.
+            db.execute("CREATE TABLE scratch (x)")
+            db.execute("DROP TABLE scratch")
+        self.export()
+        after = {e: read(os.path.join(self.parts, e)) for e in os.listdir(self.parts)}
+        self.assertEqual(after, before)
+
     def test_stale_part_removed_and_limit_reported(self):
         os.makedirs(self.parts)
         stale = os.path.join(self.parts, "gone" + export_results.SUFFIX)
