@@ -18,15 +18,22 @@ import tempfile
 
 SUFFIX = ".sqlite.xz"
 DEFAULT_LIMIT = 4 * 1024 * 1024
+# Header fields that belong to the application, kept from the source in every part.
+HEADER_PRAGMAS = ("application_id", "user_version")
 
 
 def fresh_copy(source: str, out: str) -> None:
     """SOURCE's schema and rows in a new file OUT. The schema is created anew, statement by statement
     in SOURCE's order, so that the file's header does not carry SOURCE's history: SQLite's schema
     cookie counts every schema change a database has seen (a copy made by VACUUM INTO keeps it), and
-    the same rows must give the same bytes whatever was done to the source before."""
+    the same rows must give the same bytes whatever was done to the source before. The header's
+    application fields (`application_id`, which marks the file as AdamBench's, and `user_version`)
+    are SOURCE's."""
     db = sqlite3.connect(out)
     db.execute("ATTACH DATABASE ? AS source", (source,))
+    for pragma in HEADER_PRAGMAS:
+        (value,) = db.execute(f"PRAGMA source.{pragma}").fetchone()
+        db.execute(f"PRAGMA main.{pragma} = {int(value)}")
     schema = db.execute(
         "SELECT type, name, sql FROM source.sqlite_master WHERE sql IS NOT NULL "
         "AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall()

@@ -21,6 +21,11 @@ def rows(path: str, table: str) -> list[tuple]:
         return sorted(db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
 
 
+def pragma(path: str, name: str) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute(f"PRAGMA {name}").fetchone()[0]
+
+
 def read(path: str) -> bytes:
     with open(path, "rb") as f:
         return f.read()
@@ -71,6 +76,20 @@ class ExportImportTests(unittest.TestCase):
         self.assertEqual((status, owner, epochs), ("pending", None, 0))
         del source_runs[self.unfinished], restored_runs[self.unfinished]
         self.assertEqual(restored_runs, source_runs)
+
+    def test_parts_and_the_restored_database_keep_the_application_header(self):
+        # adam-bench refuses a database whose application_id is not its own.
+        header = {p: pragma(self.source, p) for p in export_results.HEADER_PRAGMAS}
+        self.assertNotEqual(header["application_id"], 0)
+        self.export()
+        for part in os.listdir(self.parts):
+            unpacked = os.path.join(self.tmp, "part.sqlite")
+            import_results.decompress(os.path.join(self.parts, part), unpacked)
+            self.assertEqual({p: pragma(unpacked, p) for p in header}, header, part)
+            os.remove(unpacked)
+        restored = os.path.join(self.tmp, "restored.sqlite")
+        import_results.restore(self.parts, restored)
+        self.assertEqual({p: pragma(restored, p) for p in header}, header)
 
     def test_same_rows_give_same_bytes_and_one_change_rewrites_one_part(self):
         self.export()
