@@ -32,6 +32,8 @@ public final class RunExecutor: Sendable {
     let progress: ProgressReporter
     let provenance: Provenance
     let owner: String
+    /// This process's epochs against the cost model's estimate, for `--time-limit`'s admission.
+    public let pace = Pace()
 
     public init(
         store: ResultStore, provider: DataProvider, jobs: Int, cancellation: Cancellation, progress: ProgressReporter
@@ -120,6 +122,8 @@ public final class RunExecutor: Sendable {
     func execute(_ run: RunRecord, _ plan: PlannedRun, recording: inout Double) -> Result<RunOutcome, Error> {
         let name = "\(plan.experiment) \(plan.label) \(RunPlan.compactJSON(plan.setting)) seed \(plan.seed)"
         progress.started(key: run.key, name: name, epochs: plan.training.epochs, resumedAt: run.epochsCompleted)
+        let estimatedEpoch = Pace.estimatedEpochSeconds(plan)
+        var lap = DispatchTime.now().uptimeNanoseconds
         do {
             let data = try provider.data(for: plan.data, training: plan.training)
             let extra = RunProvenance(
@@ -128,7 +132,10 @@ public final class RunExecutor: Sendable {
                 tokenizer: plan.data.dataset == .imdb ? Tokenizer.description : nil)
             try store.setProvenance(runID: run.id, json: extra.json())
             let training = TrainingRun(run: run, plan: plan, data: data, store: store, cancellation: cancellation) {
-                [progress] epoch, loss in
+                [progress, pace] epoch, loss in
+                let now = DispatchTime.now().uptimeNanoseconds
+                pace.record(measured: Double(now - lap) * 1e-9, estimated: estimatedEpoch)
+                lap = now
                 progress.epochFinished(key: run.key, epoch: epoch, loss: loss)
             }
             let outcome: RunOutcome

@@ -21,7 +21,9 @@ struct RunCommand: ParsableCommand {
             two processes on one database split the runs. Ctrl-C stops cleanly (exit 130).
 
             With --time-limit, only runs whose estimated remaining time fits in what is left of the limit start, and at \
-            the limit the runs in progress stop as Ctrl-C stops them; what is left is printed.
+            the limit the runs in progress stop as Ctrl-C stops them; what is left is printed. The estimate is the cost \
+            model's (`adam-bench plan`) at this invocation's measured pace: once a minute of epochs has been timed, \
+            estimates are scaled by the ratio of the epochs' wall time to the model's estimate for them.
 
             Exit status: 0 when every run completed or diverged, 1 when a run failed or the database's storage \
             failed (the disk full, an I/O error, its write lock held past ADAMBENCH_BUSY_TIMEOUT seconds, 60 by \
@@ -145,9 +147,9 @@ struct RunCommand: ParsableCommand {
         if let deadline {
             // Tests scale the estimates (ADAMBENCH_TEST_ESTIMATE_FACTOR) to start a run the limit then cuts.
             let factor = ProcessInfo.processInfo.environment["ADAMBENCH_TEST_ESTIMATE_FACTOR"].flatMap(Double.init) ?? 1
-            admit = { run, epochsDone in
-                let left = 1 - Double(epochsDone) / Double(max(run.training.epochs, 1))
-                return Date().addingTimeInterval(CostModel.estimatedSeconds(run) * left * factor) <= deadline
+            // The model's estimate at this process's measured pace (`Pace`).
+            admit = { [pace = executor.pace] run, epochsDone in
+                Date().addingTimeInterval(pace.expectedSeconds(run, epochsDone: epochsDone) * factor) <= deadline
             }
         }
         // A shard cannot decide later stages alone (the other shards hold the rest of the results).
@@ -181,7 +183,9 @@ struct RunCommand: ParsableCommand {
             print("interrupted: runs in progress resume from their last epoch on the next `adam-bench run`")
             throw ExitCode(130)
         }
-        if let timeLimit, try reportWhatIsLeft(after: timeLimit, store: store, planner: planner), summary.failed == 0 {
+        if let timeLimit, try reportWhatIsLeft(after: timeLimit, store: store, planner: planner, pace: executor.pace),
+            summary.failed == 0
+        {
             throw ExitCode(Self.incompleteExitCode)
         }
         if summary.failed > 0 {
@@ -240,8 +244,10 @@ extension RunCommand {
     }
 
     /// After a time limit: prints the runs (and the undecided stages) left with their estimated
-    /// cost; returns whether anything is left.
-    func reportWhatIsLeft(after timeLimit: TimeLimit, store: ResultStore, planner: StagedPlanner) throws -> Bool {
+    /// cost at the measured pace; returns whether anything is left.
+    func reportWhatIsLeft(
+        after timeLimit: TimeLimit, store: ResultStore, planner: StagedPlanner, pace: Pace
+    ) throws -> Bool {
         let final = try SpecLoading.plans(planner)
         let finished = Set(
             try store.runs(keys: Array(final.keys)).filter { $0.status == .completed || $0.status == .diverged }
@@ -249,11 +255,13 @@ extension RunCommand {
         let left = final.values.filter { !finished.contains($0.key) }
         let undecided = try planner.resolve().filter { !$0.1.isDecided }.count
         guard !left.isEmpty || undecided > 0 else { return false }
-        let hours = left.map(CostModel.estimatedSeconds).reduce(0, +) / 3600
+        let hours = left.map { pace.expectedSeconds($0, epochsDone: 0) }.reduce(0, +) / 3600
+        let measured =
+            pace.factor == 1 ? "" : String(format: " at this run's pace, %.2fx the cost model's estimate", pace.factor)
         let stages = undecided > 0 ? ", and later stages of \(undecided) spec\(undecided == 1 ? "" : "s")" : ""
         print(
             "time limit \(Int(timeLimit.seconds)) s: \(left.count) runs left (about "
-                + "\(String(format: "%.2f", hours)) core-hours)\(stages); the same command resumes them")
+                + "\(String(format: "%.2f", hours)) core-hours\(measured))\(stages); the same command resumes them")
         return true
     }
 }
