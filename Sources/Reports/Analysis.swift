@@ -21,7 +21,8 @@ public struct Analysis: Sendable {
     /// The protocol's seeds (nil when the recorded spec no longer plans at this scale).
     public let tuning: ResolvedTuning?
 
-    /// The work an optimizer's selection took.
+    /// The work an optimizer's selection took. A setting counts as tried once its runs on every
+    /// tuning seed have finished (a planned or half-run setting is not yet part of the budget).
     public struct Budget: Sendable, Equatable {
         public var settingsTried = 0, extensions = 0, runs = 0
         public var trainSeconds = 0.0
@@ -60,8 +61,10 @@ public struct Analysis: Sendable {
                 edges[o.label] = o.edges
                 phases[o.label] = o.phase
                 let finished = runs.filter(\.isFinished)
+                let tried = o.points.filter { $0.score != nil }
                 budgets[o.label] = Budget(
-                    settingsTried: o.points.count, extensions: o.extensionCount, runs: finished.count,
+                    settingsTried: tried.count, extensions: tried.filter { $0.stage == .extension }.count,
+                    runs: finished.count,
                     trainSeconds: finished.reduce(0) { $0 + $1.record.trainSeconds }, isFinal: o.phase == .done)
             }
         } else {

@@ -35,7 +35,7 @@ public struct ExperimentReport: Sendable {
 
     /// Each optimizer's selection with the protocol behind it: the seeds that selected and those
     /// that judge, its tuning budget (settings tried, finished runs, training core-hours: unequal
-    /// tuning shows here), and the grid edge the selection still lies at.
+    /// tuning shows here), and the grid edge the selection still lies at ("-" while tuning runs).
     static func bestSettings(_ a: Analysis) -> Table {
         var t = Table(
             name: "best_settings",
@@ -49,8 +49,9 @@ public struct ExperimentReport: Sendable {
             let diverged = list.filter { $0.diverged > 0 }.count
             let budget = a.budgets[label]
             let tried =
-                budget.map { $0.extensions > 0 ? "\(list.count) (\($0.extensions) beyond the grid)" : "\(list.count)" }
-                ?? "\(list.count)"
+                budget.map {
+                    $0.extensions > 0 ? "\($0.settingsTried) (\($0.extensions) beyond the grid)" : "\($0.settingsTried)"
+                } ?? "\(list.count)"
             let runs = budget.map { String($0.runs) } ?? String(list.reduce(0) { $0 + $1.runs.count })
             let hours = budget.map { $0.trainSeconds / 3600 }
             let tuningSeeds =
@@ -60,7 +61,7 @@ public struct ExperimentReport: Sendable {
             let tail = [
                 cell(tried), cell(String(diverged)), cell(runs),
                 (hours.map { String(format: "%.3f", $0) } ?? "-", hours.map { Format.full($0) } ?? ""),
-                (edges.isEmpty ? "inside" : edges, edges),
+                (edges.isEmpty ? (a.phases[label] == .tuning ? "-" : "inside") : edges, edges),
             ]
             if let best = a.best[label] {
                 let judged = best.runs.map { String($0.record.seed) }.joined(separator: ",")

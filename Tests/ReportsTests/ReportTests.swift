@@ -41,6 +41,26 @@ import Vocabulary
         #expect(try render() == render())
     }
 
+    /// A report of a tuning stage in progress counts as tried only the settings finished on every
+    /// tuning seed, not the planned ones.
+    @Test func theBudgetCountsOnlySettingsFinishedOnEveryTuningSeed() throws {
+        let dir = TestFolder.path("report-in-progress")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
+        let unfinished = try #require(
+            try store.runs().first { $0.label == "Fast" && $0.settingJSON == "{\"lr\":0.01}" && $0.seed == 1 })
+        try store.reset(keys: [unfinished.key])
+        let report = try #require(try ExperimentResults.load(from: store).map(ExperimentReport.init).first)
+        let budget = try #require(report.analysis.budgets["Fast"])
+        #expect(budget.settingsTried == 1 && budget.runs == 5 && !budget.isFinal, "\(budget)")
+        let table = try #require(report.tables.first { $0.name == "best_settings" })
+        let column = try #require(table.headers.firstIndex(of: "Settings tried"))
+        let row = try #require(table.rows.first { $0[0].0 == "Fast" })
+        #expect(row[column].0 == "1")
+        let edge = try #require(table.headers.firstIndex(of: "Grid edge"))
+        #expect(row[edge].0 == "-", "no edge is known before the selection")
+    }
+
     @Test func verdictsCoverEveryKindAndIdenticalOptimizersAreNeverFaster() throws {
         let dir = TestFolder.path("report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
