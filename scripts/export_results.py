@@ -22,8 +22,8 @@ DEFAULT_LIMIT = 4 * 1024 * 1024
 HEADER_PRAGMAS = ("application_id", "user_version")
 
 
-def fresh_copy(source: str, out: str) -> None:
-    """SOURCE's schema and rows in a new file OUT. The schema is created anew, statement by statement
+def fresh_copy(source: str, out: str, without_rows: tuple[str, ...] = ()) -> None:
+    """SOURCE's schema and rows (none of the tables in WITHOUT_ROWS) in a new file OUT. The schema is created anew, statement by statement
     in SOURCE's order, so that the file's header does not carry SOURCE's history: SQLite's schema
     cookie counts every schema change a database has seen (a copy made by VACUUM INTO keeps it), and
     the same rows must give the same bytes whatever was done to the source before. The header's
@@ -40,7 +40,7 @@ def fresh_copy(source: str, out: str) -> None:
     for _, _, sql in schema:
         db.execute(sql)
     for kind, name, _ in schema:
-        if kind == "table":
+        if kind == "table" and name not in without_rows:
             db.execute(f'INSERT INTO main."{name}" SELECT * FROM source."{name}"')
     db.commit()
     db.execute("DETACH DATABASE source")
@@ -49,10 +49,9 @@ def fresh_copy(source: str, out: str) -> None:
 
 def cleaned_copy(source: str, out: str) -> None:
     """The whole database without checkpoints, unfinished runs reset."""
-    fresh_copy(source, out)
+    fresh_copy(source, out, without_rows=("checkpoints",))
     db = sqlite3.connect(out)
     unfinished = "SELECT id FROM runs WHERE status IN ('pending', 'running')"
-    db.execute("DELETE FROM checkpoints")
     db.execute(f"DELETE FROM metrics WHERE run_id IN ({unfinished})")
     db.execute(
         "UPDATE runs SET status = 'pending', owner = NULL, heartbeat_at = NULL, epochs_completed = 0, "
