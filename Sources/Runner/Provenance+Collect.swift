@@ -9,7 +9,7 @@ extension Provenance {
         let commit = command("git", ["rev-parse", "HEAD"]) ?? "unknown"
         let dirty = !(command("git", ["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
         let swift = command("swift", ["--version"])?.split(separator: "\n").first.map(String.init) ?? "unknown"
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)).map(cpuDescription) ?? "unknown"
+        let cpu = thisCPU
         let os =
             (try? String(contentsOfFile: "/etc/os-release", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("PRETTY_NAME=") }?
@@ -19,6 +19,11 @@ extension Provenance {
             gitCommit: commit, gitDirty: dirty, swiftVersion: swift, openBLASCore: BLASKernel.inUse,
             openBLASConfig: BLASThreads.configuration, cpu: cpu, os: os, host: ProcessInfo.processInfo.hostName,
             numericsVersion: numericsVersion)
+    }
+
+    /// This machine's CPU as provenance records it (`cpuDescription` of `/proc/cpuinfo`).
+    public static var thisCPU: String {
+        (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)).map(cpuDescription) ?? "unknown"
     }
 
     /// The first processor's model name in `/proc/cpuinfo` text, with its family and model numbers

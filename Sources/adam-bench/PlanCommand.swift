@@ -14,7 +14,9 @@ struct PlanCommand: ParsableCommand {
             A spec with a tuning protocol is planned in stages: the tuning runs (every grid point on the tuning \
             seeds), the grid extensions and the confirm runs that the recorded results (--db) have decided so far, \
             and an estimate of the confirm stage still to come. The totals compare the staged cost with running \
-            every setting on every seed.
+            every setting on every seed. Estimates are the cost model's (single-core seconds, calibrated on one \
+            host); with --db, the plan's runs completed on this CPU (as their provenance names it) also give the \
+            ratio of their recorded training seconds to those estimates, and what remains at that pace.
             """)
 
     @Argument(help: "Experiment spec files (YAML).")
@@ -50,9 +52,15 @@ struct PlanCommand: ParsableCommand {
             throw CommandFailure(failure.description)
         }
         var status: [String: String] = [:]
+        var pace = RecordedPace()
         if let store {
-            for record in try store.runs(keys: planned.flatMap { $0.1.runs.map(\.key) }) {
+            let runs = Dictionary(
+                planned.flatMap { $0.1.runs.map { ($0.key, $0) } }, uniquingKeysWith: { first, _ in first })
+            for record in try store.runs(keys: Array(runs.keys)) {
                 status[record.key] = "\(record.status.rawValue) \(record.epochsCompleted)/\(record.epochsPlanned)"
+                if let run = runs[record.key] {
+                    do { try pace.add(record, run) } catch let e as StoreError { throw CommandFailure(e.description) }
+                }
             }
         }
         func isDone(_ run: PlannedRun) -> Bool {
@@ -87,6 +95,13 @@ struct PlanCommand: ParsableCommand {
                 + (db == nil ? "" : ", \(hours(total.remainingSeconds + total.expectedSeconds)) remaining")
                 + (total.expectedRuns > 0 ? " (\(total.expectedRuns) of them stages still to be decided)" : "")
                 + "; every setting on every seed: \(total.fullRuns) runs, \(hours(total.fullSeconds)) core-hours")
+        if let factor = pace.factor {
+            let remaining = factor * (total.remainingSeconds + total.expectedSeconds)
+            print(
+                "# on this CPU (\(pace.cpu)): \(pace.runs) completed runs of this plan took "
+                    + String(format: "%.2fx", factor) + " the estimate (\(hours(pace.measuredSeconds)) core-hours); "
+                    + "what remains at that pace: \(hours(remaining)) core-hours")
+        }
     }
 }
 

@@ -67,6 +67,21 @@ import Testing
         #expect(text.contains("| 1 | 1,2 |"), "selected on seed 1, judged on seeds 1 and 2")
         #expect(text.contains("selected on seed 1, judged on seeds 1, 2"))
         #expect(text.contains("upper edge of lr, 1 extension tried (extension limit reached)"))
+
+        // `plan` prices what remains at the pace of the runs this CPU completed, and only those.
+        let store = try ResultStore(path: db)
+        let first = try #require(try store.runs().first)
+        let cpu = try #require(try RunProvenance(record: first)).base.cpu
+        func paceLine() throws -> String {
+            let planned = try AdamBenchExecutable.run(
+                ["plan", spec, "--scale", "paper", "--summary", "--db", db, "--data-dir", RunnerTests.dataFolder])
+            return planned.stdout.split(separator: "\n").first { $0.hasPrefix("# on this CPU") }.map(String.init) ?? ""
+        }
+        #expect(try paceLine().hasPrefix("# on this CPU (\(cpu)): \(recorded.count) completed runs of this plan took"))
+        let json = try #require(first.provenanceJSON)
+        try store.setProvenance(
+            runID: first.id, json: json.replacingOccurrences(of: "\"cpu\":\"\(cpu)\"", with: "\"cpu\":\"another CPU\""))
+        #expect(try paceLine().contains("): \(recorded.count - 1) completed runs"), "a run of another CPU is left out")
     }
 
     @Test func aKillBetweenStagesResumesToTheSamePlanAndCurves() throws {
