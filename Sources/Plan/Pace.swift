@@ -8,27 +8,43 @@ import Synchronization
 /// so the remaining part of a run the model estimates at s seconds, e of its E epochs done, is
 /// expected to take r · s · (1 − e / E) here. The model is calibrated on one host; `--time-limit`
 /// admits runs on this expectation, so on a slower host (or beside other work) a run that cannot
-/// finish before the limit does not start, and on a faster one more runs fit. Until
-/// `evidenceSeconds` of epochs are measured, r is 1 (the model alone).
+/// finish before the limit does not start, and on a faster one more runs fit.
+///
+/// r is kept per optimizer of an experiment (`group`) as well as over all epochs: on one host the
+/// same model can run at very different paces by optimizer (docs/PERFORMANCE.md: AdaDelta's
+/// subnormal state costs an Intel core ~3x, Adam's runs go at the model's pace). A run is priced at
+/// its group's r once `evidenceSeconds` of the group's epochs are measured, else at the overall r
+/// once as many are measured overall, else at 1 (the model alone).
 ///
 /// An epoch's measured seconds are the wall time since the run's previous epoch ended (for its
 /// first epoch, since the run started: data loading and the initial evaluation included, as in the
 /// model's calibration); its estimated seconds are the run's estimate over its epochs.
 public final class Pace: Sendable {
-    /// The measured epoch seconds below which the model is taken as it is.
+    /// The measured epoch seconds below which a ratio is not used.
     public static let evidenceSeconds = 60.0
 
-    private let sums = Mutex((measured: 0.0, estimated: 0.0))
+    private struct Sums {
+        var measured = 0.0, estimated = 0.0
+
+        var ratio: Double? { measured < Pace.evidenceSeconds ? nil : measured / estimated }
+    }
+
+    private let sums = Mutex((all: Sums(), groups: [String: Sums]()))
 
     public init() {}
 
-    /// Records one epoch: `measured` wall seconds against the model's `estimated` ones. Values that
-    /// are not finite, negative, or (for `estimated`) zero are ignored.
-    public func record(measured: Double, estimated: Double) {
+    /// The group a run's pace is kept under: its experiment and optimizer label.
+    public static func group(_ run: PlannedRun) -> String { "\(run.experiment)\t\(run.label)" }
+
+    /// Records one epoch of a run of `group`: `measured` wall seconds against the model's
+    /// `estimated` ones. Values that are not finite, negative, or (for `estimated`) zero are ignored.
+    public func record(measured: Double, estimated: Double, group: String) {
         guard measured.isFinite, estimated.isFinite, measured >= 0, estimated > 0 else { return }
         sums.withLock {
-            $0.measured += measured
-            $0.estimated += estimated
+            $0.all.measured += measured
+            $0.all.estimated += estimated
+            $0.groups[group, default: Sums()].measured += measured
+            $0.groups[group, default: Sums()].estimated += estimated
         }
     }
 
@@ -37,18 +53,21 @@ public final class Pace: Sendable {
         CostModel.estimatedSeconds(run) / Double(max(run.training.epochs, 1))
     }
 
-    /// r: measured over estimated seconds, or 1 until `evidenceSeconds` are measured.
-    public var factor: Double {
-        sums.withLock { $0.measured < Self.evidenceSeconds ? 1 : $0.measured / $0.estimated }
+    /// r over every epoch recorded, or 1 until `evidenceSeconds` are measured.
+    public var factor: Double { sums.withLock { $0.all.ratio ?? 1 } }
+
+    /// r for a run of `group`: the group's, else the overall one, else 1.
+    public func factor(group: String) -> Double {
+        sums.withLock { $0.groups[group]?.ratio ?? $0.all.ratio ?? 1 }
     }
 
     /// The measured seconds so far (all epochs recorded).
-    public var measuredSeconds: Double { sums.withLock { $0.measured } }
+    public var measuredSeconds: Double { sums.withLock { $0.all.measured } }
 
     /// The expected wall seconds here of what is left of `run` after `epochsDone` epochs:
-    /// r · s · (1 − e / E).
+    /// r · s · (1 − e / E), r of the run's group.
     public func expectedSeconds(_ run: PlannedRun, epochsDone: Int) -> Double {
         let left = 1 - Double(epochsDone) / Double(max(run.training.epochs, 1))
-        return factor * CostModel.estimatedSeconds(run) * max(left, 0)
+        return factor(group: Self.group(run)) * CostModel.estimatedSeconds(run) * max(left, 0)
     }
 }

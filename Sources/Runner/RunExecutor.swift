@@ -122,7 +122,7 @@ public final class RunExecutor: Sendable {
     func execute(_ run: RunRecord, _ plan: PlannedRun, recording: inout Double) -> Result<RunOutcome, Error> {
         let name = "\(plan.experiment) \(plan.label) \(RunPlan.compactJSON(plan.setting)) seed \(plan.seed)"
         progress.started(key: run.key, name: name, epochs: plan.training.epochs, resumedAt: run.epochsCompleted)
-        let estimatedEpoch = Pace.estimatedEpochSeconds(plan)
+        let estimatedEpoch = Pace.estimatedEpochSeconds(plan), paceGroup = Pace.group(plan)
         var lap = DispatchTime.now().uptimeNanoseconds
         do {
             let data = try provider.data(for: plan.data, training: plan.training)
@@ -134,7 +134,7 @@ public final class RunExecutor: Sendable {
             let training = TrainingRun(run: run, plan: plan, data: data, store: store, cancellation: cancellation) {
                 [progress, pace] epoch, loss in
                 let now = DispatchTime.now().uptimeNanoseconds
-                pace.record(measured: Double(now - lap) * 1e-9, estimated: estimatedEpoch)
+                pace.record(measured: Double(now - lap) * 1e-9, estimated: estimatedEpoch, group: paceGroup)
                 lap = now
                 progress.epochFinished(key: run.key, epoch: epoch, loss: loss)
             }

@@ -23,7 +23,8 @@ struct RunCommand: ParsableCommand {
             With --time-limit, only runs whose estimated remaining time fits in what is left of the limit start, and at \
             the limit the runs in progress stop as Ctrl-C stops them; what is left is printed. The estimate is the cost \
             model's (`adam-bench plan`) at this invocation's measured pace: once a minute of epochs has been timed, \
-            estimates are scaled by the ratio of the epochs' wall time to the model's estimate for them.
+            estimates are scaled by the ratio of the epochs' wall time to the model's estimate for them (that of the \
+            run's optimizer once it has a minute of its own).
 
             Exit status: 0 when every run completed or diverged, 1 when a run failed or the database's storage \
             failed (the disk full, an I/O error, its write lock held past ADAMBENCH_BUSY_TIMEOUT seconds, 60 by \
