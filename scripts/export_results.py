@@ -23,12 +23,12 @@ HEADER_PRAGMAS = ("application_id", "user_version")
 
 
 def fresh_copy(source: str, out: str, without_rows: tuple[str, ...] = ()) -> None:
-    """SOURCE's schema and rows (none of the tables in WITHOUT_ROWS) in a new file OUT. The schema is created anew, statement by statement
-    in SOURCE's order, so that the file's header does not carry SOURCE's history: SQLite's schema
-    cookie counts every schema change a database has seen (a copy made by VACUUM INTO keeps it), and
-    the same rows must give the same bytes whatever was done to the source before. The header's
-    application fields (`application_id`, which marks the file as AdamBench's, and `user_version`)
-    are SOURCE's."""
+    """SOURCE's schema and rows (none of the tables in WITHOUT_ROWS) in a new file OUT. The schema is
+    created anew, statement by statement in SOURCE's order, so that the file's header does not carry
+    SOURCE's history: SQLite's schema cookie counts every schema change a database has seen (a copy
+    made by VACUUM INTO keeps it), and the same rows must give the same bytes whatever was done to the
+    source before. The header's application fields (`application_id`, which marks the file as
+    AdamBench's, and `user_version`) are SOURCE's."""
     db = sqlite3.connect(out)
     db.execute("ATTACH DATABASE ? AS source", (source,))
     for pragma in HEADER_PRAGMAS:
