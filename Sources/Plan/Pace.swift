@@ -14,24 +14,29 @@ import Synchronization
 /// same model can run at very different paces by optimizer (docs/PERFORMANCE.md: AdaDelta's
 /// subnormal state costs an Intel core ~3x, Adam's runs go at the model's pace). A run is priced at
 /// its group's r once `evidenceSeconds` of the group's epochs are measured, else at the overall r
-/// once as many are measured overall, else at 1 (the model alone).
+/// once as many are measured overall, else at 1 (the model alone). `plan` feeds it whole recorded
+/// runs (their training seconds against the model's estimate) with no evidence floor.
 ///
 /// An epoch's measured seconds are the wall time since the run's previous epoch ended (for its
 /// first epoch, since the run started: data loading and the initial evaluation included, as in the
 /// model's calibration); its estimated seconds are the run's estimate over its epochs.
 public final class Pace: Sendable {
-    /// The measured epoch seconds below which a ratio is not used.
+    /// The measured epoch seconds below which a ratio is not used, unless a pace says otherwise.
     public static let evidenceSeconds = 60.0
 
     private struct Sums {
         var measured = 0.0, estimated = 0.0
 
-        var ratio: Double? { measured < Pace.evidenceSeconds ? nil : measured / estimated }
+        func ratio(evidence: Double) -> Double? {
+            estimated > 0 && measured >= evidence ? measured / estimated : nil
+        }
     }
 
+    /// The measured seconds a ratio needs before it is used.
+    public let evidence: Double
     private let sums = Mutex((all: Sums(), groups: [String: Sums]()))
 
-    public init() {}
+    public init(evidenceSeconds: Double = Pace.evidenceSeconds) { evidence = evidenceSeconds }
 
     /// The group a run's pace is kept under: its experiment and optimizer label.
     public static func group(_ run: PlannedRun) -> String { "\(run.experiment)\t\(run.label)" }
@@ -54,11 +59,16 @@ public final class Pace: Sendable {
     }
 
     /// r over every epoch recorded, or 1 until `evidenceSeconds` are measured.
-    public var factor: Double { sums.withLock { $0.all.ratio ?? 1 } }
+    public var factor: Double { sums.withLock { $0.all.ratio(evidence: evidence) ?? 1 } }
 
     /// r for a run of `group`: the group's, else the overall one, else 1.
     public func factor(group: String) -> Double {
-        sums.withLock { $0.groups[group]?.ratio ?? $0.all.ratio ?? 1 }
+        sums.withLock { $0.groups[group]?.ratio(evidence: evidence) ?? $0.all.ratio(evidence: evidence) ?? 1 }
+    }
+
+    /// `group`'s own r, or nil until `evidence` seconds of it are measured.
+    public func ratio(group: String) -> Double? {
+        sums.withLock { $0.groups[group]?.ratio(evidence: evidence) }
     }
 
     /// The measured seconds so far (all epochs recorded).

@@ -16,7 +16,8 @@ struct PlanCommand: ParsableCommand {
             and an estimate of the confirm stage still to come. The totals compare the staged cost with running \
             every setting on every seed. Estimates are the cost model's (single-core seconds, calibrated on one \
             host); with --db, the plan's runs completed on this CPU (as their provenance names it) also give the \
-            ratio of their recorded training seconds to those estimates, and what remains at that pace.
+            ratio of their recorded training seconds to those estimates, per optimizer and in all, and what remains \
+            with each run priced at its optimizer's ratio (else the overall one).
             """)
 
     @Argument(help: "Experiment spec files (YAML).")
@@ -72,7 +73,7 @@ struct PlanCommand: ParsableCommand {
             print("run_key\texperiment\toptimizer\thyperparameters\tseed\tstage\tepochs\tstatus\testimated_seconds")
         }
         for (spec, plan) in planned {
-            let cost = StageCost(plan, isDone: isDone)
+            let cost = StageCost(plan, isDone: isDone, pace: pace)
             if !summary {
                 for run in plan.runs {
                     print(
@@ -87,6 +88,11 @@ struct PlanCommand: ParsableCommand {
             print(
                 "# \(spec.name): \(cost.describe(plan.tuning))"
                     + (sfoBytes > 0 ? "; SFO runs need up to \(Int(sfoBytes / 1_048_576)) MiB each" : ""))
+            let paces = plan.optimizers.compactMap { o in
+                o.runs.first.flatMap { pace.pace.ratio(group: Pace.group($0)) }
+                    .map { "\(o.label) " + String(format: "%.2fx", $0) }
+            }
+            if !paces.isEmpty { print("# \(spec.name) on this CPU, by optimizer: \(paces.joined(separator: ", "))") }
             total.add(cost)
         }
         print("# OpenBLAS kernel set: \(BLASKernel.inUse) (\(BLASKernel.origin)); BLAS-using runs are keyed to it")
@@ -96,11 +102,11 @@ struct PlanCommand: ParsableCommand {
                 + (total.expectedRuns > 0 ? " (\(total.expectedRuns) of them stages still to be decided)" : "")
                 + "; every setting on every seed: \(total.fullRuns) runs, \(hours(total.fullSeconds)) core-hours")
         if let factor = pace.factor {
-            let remaining = factor * (total.remainingSeconds + total.expectedSeconds)
             print(
                 "# on this CPU (\(pace.cpu)): \(pace.runs) completed runs of this plan took "
-                    + String(format: "%.2fx", factor) + " the estimate (\(hours(pace.measuredSeconds)) core-hours); "
-                    + "what remains at that pace: \(hours(remaining)) core-hours")
+                    + String(format: "%.2fx", factor)
+                    + " the estimate (\(hours(pace.pace.measuredSeconds)) core-hours); "
+                    + "what remains at each optimizer's pace: \(hours(total.pacedSeconds)) core-hours")
         }
     }
 }
@@ -111,20 +117,25 @@ func hours(_ seconds: Double) -> String { String(format: "%.2f", seconds / 3600)
 /// optimizer's mean setting), and the full grid on every seed for comparison.
 struct StageCost {
     var runs = 0, expectedRuns = 0, fullRuns = 0
-    var seconds = 0.0, remainingSeconds = 0.0, expectedSeconds = 0.0, fullSeconds = 0.0
+    var seconds = 0.0, remainingSeconds = 0.0, expectedSeconds = 0.0, fullSeconds = 0.0, pacedSeconds = 0.0
     var tuningRuns = 0, extensionRuns = 0, confirmRuns = 0
     var tuningSeconds = 0.0, extensionSeconds = 0.0, confirmSeconds = 0.0
 
     init() {}
 
-    init(_ plan: StagedPlan, isDone: (PlannedRun) -> Bool) {
+    /// With `pace`, `pacedSeconds` is what remains (the expected confirm runs included) priced at
+    /// each optimizer's recorded pace on this CPU.
+    init(_ plan: StagedPlan, isDone: (PlannedRun) -> Bool, pace: RecordedPace? = nil) {
         let seeds = plan.tuning.seeds.count + plan.tuning.newConfirmSeeds.count
         for o in plan.optimizers {
             for run in o.runs {
                 let estimate = CostModel.estimatedSeconds(run)
                 runs += 1
                 seconds += estimate
-                if !isDone(run) { remainingSeconds += estimate }
+                if !isDone(run) {
+                    remainingSeconds += estimate
+                    pacedSeconds += pace?.expectedSeconds(run) ?? estimate
+                }
                 switch run.stage {
                 case .grid: (tuningRuns, tuningSeconds) = (tuningRuns + 1, tuningSeconds + estimate)
                 case .extension: (extensionRuns, extensionSeconds) = (extensionRuns + 1, extensionSeconds + estimate)
@@ -135,8 +146,11 @@ struct StageCost {
             let tuning = o.points.flatMap(\.runs)
             let perRun = tuning.map(CostModel.estimatedSeconds).reduce(0, +) / Double(max(tuning.count, 1))
             if o.selected == nil && o.phase == .tuning {
+                let expected = perRun * Double(plan.tuning.newConfirmSeeds.count)
                 expectedRuns += plan.tuning.newConfirmSeeds.count
-                expectedSeconds += perRun * Double(plan.tuning.newConfirmSeeds.count)
+                expectedSeconds += expected
+                let factor = tuning.first.map { pace?.pace.factor(group: Pace.group($0)) ?? 1 } ?? 1
+                pacedSeconds += factor * expected
             }
             fullRuns += o.points.count * seeds
             fullSeconds += perRun * Double(o.points.count * seeds)
@@ -151,6 +165,7 @@ struct StageCost {
         remainingSeconds += other.remainingSeconds
         expectedSeconds += other.expectedSeconds
         fullSeconds += other.fullSeconds
+        pacedSeconds += other.pacedSeconds
     }
 
     func describe(_ tuning: ResolvedTuning) -> String {

@@ -2,19 +2,23 @@ import Plan
 import ResultStore
 import Runner
 
-/// How long a plan's finished runs took on this CPU against the cost model: the recorded training
-/// seconds over the model's estimates for the same runs,
+/// How long a plan's finished runs took on this CPU against the cost model: per optimizer of a spec
+/// (`Pace.group`) and over all of them, the recorded training seconds over the model's estimates
+/// for the same runs,
 ///
 ///     r = Σ train_seconds / Σ estimate,
 ///
 /// over the completed runs of the plan whose provenance names this CPU (`Provenance.thisCPU`, with
 /// its family and model numbers). The model is calibrated on one host; `plan` prices what is left
-/// at r as well, since hosts differ by more than the kernel set (docs/PERFORMANCE.md: subnormal
-/// arithmetic costs Intel cores a microcode assist). Diverged runs stop early and are left out.
+/// at r as well, since hosts differ by more than the kernel set, and by optimizer on one host
+/// (docs/PERFORMANCE.md: subnormal arithmetic costs Intel cores a microcode assist, so AdaDelta's
+/// runs can take 3x the estimate where Adam's take less than it). A remaining run is priced at its
+/// optimizer's r, else the overall r. Diverged runs stop early and are left out.
 struct RecordedPace {
     let cpu: String
+    /// Whole recorded runs: no evidence floor (`Pace.evidenceSeconds` is for single epochs).
+    let pace = Pace(evidenceSeconds: 0)
     private(set) var runs = 0
-    private(set) var measuredSeconds = 0.0, estimatedSeconds = 0.0
 
     init(cpu: String = Provenance.thisCPU) { self.cpu = cpu }
 
@@ -24,10 +28,12 @@ struct RecordedPace {
             let provenance = try RunProvenance(record: record), provenance.base.cpu == cpu
         else { return }
         runs += 1
-        measuredSeconds += record.trainSeconds
-        estimatedSeconds += CostModel.estimatedSeconds(run)
+        pace.record(measured: record.trainSeconds, estimated: CostModel.estimatedSeconds(run), group: Pace.group(run))
     }
 
-    /// r, or nil before any run of the plan completed on this CPU.
-    var factor: Double? { runs > 0 && estimatedSeconds > 0 ? measuredSeconds / estimatedSeconds : nil }
+    /// The overall r, or nil before any run of the plan completed on this CPU.
+    var factor: Double? { runs > 0 ? pace.factor : nil }
+
+    /// The seconds `run` is expected to take here from its start: its optimizer's r times the model.
+    func expectedSeconds(_ run: PlannedRun) -> Double { pace.expectedSeconds(run, epochsDone: 0) }
 }

@@ -72,12 +72,17 @@ import Testing
         let store = try ResultStore(path: db)
         let first = try #require(try store.runs().first)
         let cpu = try #require(try RunProvenance(record: first)).base.cpu
-        func paceLine() throws -> String {
+        func paceLine(_ prefix: String = "# on this CPU") throws -> String {
             let planned = try AdamBenchExecutable.run(
                 ["plan", spec, "--scale", "paper", "--summary", "--db", db, "--data-dir", RunnerTests.dataFolder])
-            return planned.stdout.split(separator: "\n").first { $0.hasPrefix("# on this CPU") }.map(String.init) ?? ""
+            return planned.stdout.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init) ?? ""
         }
         #expect(try paceLine().hasPrefix("# on this CPU (\(cpu)): \(recorded.count) completed runs of this plan took"))
+        #expect(try paceLine().hasSuffix("what remains at each optimizer's pace: 0.00 core-hours"))
+        let byOptimizer = try paceLine("# staged on this CPU, by optimizer: ")
+        #expect(
+            byOptimizer.wholeMatch(of: /# staged on this CPU, by optimizer: Adam \d+\.\d\dx, SGD-Nesterov \d+\.\d\dx/)
+                != nil, "\(byOptimizer)")
         let json = try #require(first.provenanceJSON)
         try store.setProvenance(
             runID: first.id, json: json.replacingOccurrences(of: "\"cpu\":\"\(cpu)\"", with: "\"cpu\":\"another CPU\""))

@@ -19,6 +19,16 @@ import Testing
         #expect(pace.factor == 3 && pace.factor(group: "a") == 3, "60 s measured against 20 s estimated")
     }
 
+    @Test func aPaceOfWholeRunsNeedsNoEvidenceFloor() throws {
+        let pace = Pace(evidenceSeconds: 0)
+        #expect(pace.factor == 1 && pace.ratio(group: "a") == nil, "nothing recorded: the model alone")
+        pace.record(measured: 2, estimated: 1, group: "a")
+        pace.record(measured: 1, estimated: 4, group: "b")
+        #expect(pace.ratio(group: "a") == 2 && pace.ratio(group: "b") == 0.25)
+        #expect(pace.factor == 0.6 && pace.factor(group: "c") == 0.6, "an unseen group: the overall ratio")
+        #expect(Pace().ratio(group: "a") == nil)
+    }
+
     @Test func theFactorIsTheRatioOfTheSums() throws {
         let pace = Pace()
         // A slow epoch and a fast one: sums, not a mean of ratios.
