@@ -87,8 +87,10 @@ public struct OptimizerStages: Sendable {
 
     /// Every run of this optimizer known so far.
     public var runs: [PlannedRun] { points.flatMap(\.runs) + confirmRuns }
-    /// Settings beyond the grid's edges, tried so far.
-    public var extensionCount: Int { points.filter { $0.stage == .extension }.count }
+    /// The settings tried so far: the points finished on every tuning seed (their score is known).
+    public var triedPoints: [Point] { points.filter { $0.score != nil } }
+    /// Settings beyond the grid's edges tried so far (among `triedPoints`).
+    public var extensionCount: Int { triedPoints.filter { $0.stage == .extension }.count }
 }
 
 /// Decides one optimizer's stages, round by round: select among the finished tuning points, extend

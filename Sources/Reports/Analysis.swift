@@ -61,10 +61,8 @@ public struct Analysis: Sendable {
                 edges[o.label] = o.edges
                 phases[o.label] = o.phase
                 let finished = runs.filter(\.isFinished)
-                let tried = o.points.filter { $0.score != nil }
                 budgets[o.label] = Budget(
-                    settingsTried: tried.count, extensions: tried.filter { $0.stage == .extension }.count,
-                    runs: finished.count,
+                    settingsTried: o.triedPoints.count, extensions: o.extensionCount, runs: finished.count,
                     trainSeconds: finished.reduce(0) { $0 + $1.record.trainSeconds }, isFinal: o.phase == .done)
             }
         } else {
