@@ -18,8 +18,9 @@ import Synchronization
 /// runs (their training seconds against the model's estimate) with no evidence floor.
 ///
 /// An epoch's measured seconds are the wall time since the run's previous epoch ended (for its
-/// first epoch, since the run started: data loading and the initial evaluation included, as in the
-/// model's calibration); its estimated seconds are the run's estimate over its epochs.
+/// first epoch, since its data was ready: the initial evaluation included, as in the model's
+/// calibration, but not the one-time loading of a dataset a process's runs share); its estimated
+/// seconds are the run's estimate over its epochs.
 public final class Pace: Sendable {
     /// The measured epoch seconds below which a ratio is not used, unless a pace says otherwise.
     public static let evidenceSeconds = 60.0
