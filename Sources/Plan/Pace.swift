@@ -59,7 +59,7 @@ public final class Pace: Sendable {
         CostModel.estimatedSeconds(run) / Double(max(run.training.epochs, 1))
     }
 
-    /// r over every epoch recorded, or 1 until `evidenceSeconds` are measured.
+    /// r over every epoch recorded, or 1 until `evidence` seconds are measured.
     public var factor: Double { sums.withLock { $0.all.ratio(evidence: evidence) ?? 1 } }
 
     /// r for a run of `group`: the group's, else the overall one, else 1.
