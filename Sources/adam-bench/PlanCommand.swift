@@ -89,7 +89,7 @@ struct PlanCommand: ParsableCommand {
                 "# \(spec.name): \(cost.describe(plan.tuning))"
                     + (sfoBytes > 0 ? "; SFO runs need up to \(Int(sfoBytes / 1_048_576)) MiB each" : ""))
             let paces = plan.optimizers.compactMap { o in
-                o.runs.first.flatMap { pace.pace.ratio(group: Pace.group($0)) }
+                o.runs.first.flatMap(pace.ratio)
                     .map { "\(o.label) " + String(format: "%.2fx", $0) }
             }
             if !paces.isEmpty { print("# \(spec.name) on this CPU, by optimizer: \(paces.joined(separator: ", "))") }
@@ -105,7 +105,7 @@ struct PlanCommand: ParsableCommand {
             print(
                 "# on this CPU (\(pace.cpu)): \(pace.runs) completed runs of this plan took "
                     + String(format: "%.2fx", factor)
-                    + " the estimate (\(hours(pace.pace.measuredSeconds)) core-hours); "
+                    + " the estimate (\(hours(pace.measuredSeconds)) core-hours); "
                     + "what remains at each optimizer's pace: \(hours(total.pacedSeconds)) core-hours")
         }
     }
@@ -149,7 +149,7 @@ struct StageCost {
                 let expected = perRun * Double(plan.tuning.newConfirmSeeds.count)
                 expectedRuns += plan.tuning.newConfirmSeeds.count
                 expectedSeconds += expected
-                let factor = tuning.first.map { pace?.pace.factor(group: Pace.group($0)) ?? 1 } ?? 1
+                let factor = tuning.first.flatMap { pace?.factor($0) } ?? 1
                 pacedSeconds += factor * expected
             }
             fullRuns += o.points.count * seeds

@@ -17,7 +17,7 @@ import Runner
 struct RecordedPace {
     let cpu: String
     /// Whole recorded runs: no evidence floor (`Pace.evidenceSeconds` is for single epochs).
-    let pace = Pace(evidenceSeconds: 0)
+    private let pace = Pace(evidenceSeconds: 0)
     private(set) var runs = 0
 
     init(cpu: String = Provenance.thisCPU) { self.cpu = cpu }
@@ -34,6 +34,15 @@ struct RecordedPace {
     /// The overall r, or nil before any run of the plan completed on this CPU.
     var factor: Double? { runs > 0 ? pace.factor : nil }
 
-    /// The seconds `run` is expected to take here from its start: its optimizer's r times the model.
+    /// The training seconds of the runs counted.
+    var measuredSeconds: Double { pace.measuredSeconds }
+
+    /// The r of `run`'s optimizer alone, or nil before one of its runs completed on this CPU.
+    func ratio(_ run: PlannedRun) -> Double? { pace.ratio(group: Pace.group(run)) }
+
+    /// The r `run` is priced at: its optimizer's, else the overall one, else 1 (the model alone).
+    func factor(_ run: PlannedRun) -> Double { pace.factor(group: Pace.group(run)) }
+
+    /// The seconds `run` is expected to take here from its start: `factor(run)` times the model.
     func expectedSeconds(_ run: PlannedRun) -> Double { pace.expectedSeconds(run, epochsDone: 0) }
 }
