@@ -3,8 +3,10 @@ import Vocabulary
 
 /// A claim of the paper, stated so that the reporter can check it (PAPER.md §3).
 ///
-/// `subject` is compared with each of `versus` on `metric` over `window` ("lower" below means
-/// better: for a metric where higher is better, `MetricName.higherIsBetter`, the sign is turned):
+/// Each of `subjects` is compared with each of `versus` on `metric` over `window` ("lower" below
+/// means better: for a metric where higher is better, `MetricName.higherIsBetter`, the sign is
+/// turned); a claim about several subjects ("Adam and SGD-Nesterov beat AdaGrad") holds when it
+/// holds for every subject. Below, "subject" is any one of them:
 /// - `similar`: |subject - other| <= tolerance * |other| (relative), on the seed-paired difference;
 /// - `better`: subject lower than each other by more than the tolerance;
 /// - `faster`: subject reaches `target` (or, without one, the others' value at the window) in fewer
@@ -37,7 +39,8 @@ public struct ClaimSpec: Sendable, Hashable, Codable {
     public var id: String
     public var statement: String
     public var relation: Relation
-    public var subject: String
+    /// The optimizer labels the claim is about (the spec's `subject`: one label or a list).
+    public var subjects: [String]
     public var versus: [String]
     public var metric: MetricName
     /// Fraction of the horizon (from the end) over which the metric is averaged; 0 = final value only.

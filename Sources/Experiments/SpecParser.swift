@@ -446,7 +446,20 @@ public enum SpecParser {
                 }
                 return l
             }
-            let subject = label(m["subject"], "\(path).subject")
+            // `subject`: one label, or a list of them for a claim about several ("A and B beat C").
+            var subjects: [String]? = nil
+            if let node = m["subject"] {
+                if case .sequence = node {
+                    let items = r.list(node, "\(path).subject") ?? []
+                    let found = items.enumerated().compactMap { label($0.element, "\(path).subject[\($0.offset)]") }
+                    if Set(found).count < found.count {
+                        r.problem(node, "\(path).subject: a label is listed twice; expected distinct labels")
+                    }
+                    subjects = found.count == items.count && !found.isEmpty ? found : nil
+                } else {
+                    subjects = label(node, "\(path).subject").map { [$0] }
+                }
+            }
             var versus: [String] = []
             if atLeast, let node = m["versus"] {
                 r.problem(
@@ -456,6 +469,11 @@ public enum SpecParser {
             }
             if !atLeast, let list = r.list(m["versus"], "\(path).versus") {
                 versus = list.enumerated().compactMap { label($0.element, "\(path).versus[\($0.offset)]") }
+            }
+            if let subjects, let both = subjects.first(where: versus.contains) {
+                r.problem(
+                    m["versus"], "\(path).versus: '\(both)' is also a subject; expected labels other than the subject's"
+                )
             }
             let metric: MetricName =
                 m["metric"].flatMap { r.word($0, "\(path).metric", among: MetricName.comparable) } ?? defaultMetric
@@ -491,9 +509,9 @@ public enum SpecParser {
             if let id, claims.contains(where: { $0.id == id }) {
                 r.problem(m["id"], "\(path).id: duplicate claim id '\(id)'")
             }
-            guard let id, let statement, let relation, let subject else { continue }
+            guard let id, let statement, let relation, let subjects else { continue }
             var claim = ClaimSpec(
-                id: id, statement: statement, relation: relation, subject: subject, versus: versus, metric: metric,
+                id: id, statement: statement, relation: relation, subjects: subjects, versus: versus, metric: metric,
                 lastFraction: fraction, epochs: epochs, tolerance: tolerance, target: target, axis: axis,
                 range: range, per: per)
             (claim.settings, claim.only) = scope

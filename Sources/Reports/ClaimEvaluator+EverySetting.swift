@@ -3,7 +3,7 @@ import Foundation
 import Optimizers
 
 extension ClaimEvaluator {
-    /// `settings: every`: the subject against each other optimizer, setting by setting (the paper's
+    /// `settings: every`: each subject against each other optimizer, setting by setting (the paper's
     /// "at every setting").
     ///
     /// Two settings pair when they agree on every hyperparameter that either optimizer's grid varies;
@@ -22,10 +22,12 @@ extension ClaimEvaluator {
     static func everySetting(_ claim: ClaimSpec, in analysis: Analysis) -> ClaimVerdict {
         var outcomes: [ClaimVerdict.Outcome] = []
         var evidence: [String] = []
-        for other in claim.versus {
-            let (outcome, lines) = everySetting(claim, other: other, in: analysis)
-            outcomes.append(outcome)
-            evidence += lines
+        for subject in claim.subjects {
+            for other in claim.versus {
+                let (outcome, lines) = everySetting(claim, subject: subject, other: other, in: analysis)
+                outcomes.append(outcome)
+                evidence += lines
+            }
         }
         // No protocol lines: the pairs are judged on whatever seeds each setting ran, not the selections'.
         return ClaimVerdict(claim: claim, outcome: .combined(outcomes), evidence: evidence, rule: rule(claim))
@@ -47,21 +49,21 @@ extension ClaimEvaluator {
     }
 
     static func everySetting(
-        _ claim: ClaimSpec, other: String, in analysis: Analysis
+        _ claim: ClaimSpec, subject: String, other: String, in analysis: Analysis
     ) -> (ClaimVerdict.Outcome, [String]) {
-        let subjects = settings(claim.subject, analysis), others = settings(other, analysis)
-        let keys = varying(subjects).union(varying(others)).sorted()
+        let subjectSettings = settings(subject, analysis), others = settings(other, analysis)
+        let keys = varying(subjectSettings).union(varying(others)).sorted()
         func name(_ values: [String: HyperparameterValue]) -> String {
             keys.map { "\($0)=\(values[$0]?.description ?? "-")" }.joined(separator: ", ")
         }
         let byName = Dictionary(others.map { (name($0.values), $0.summary) }, uniquingKeysWith: { a, _ in a })
-        let selected = subjects.filter { s in claim.only.allSatisfy { s.values[$0.key] == $0.value } }
+        let selected = subjectSettings.filter { s in claim.only.allSatisfy { s.values[$0.key] == $0.value } }
         let condition =
             claim.only.isEmpty
             ? ""
             : "; where \(claim.only.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))"
         let pairing = keys.isEmpty ? "one setting each" : "paired on \(keys.joined(separator: ", "))"
-        let title = "\(claim.subject) vs \(other) at every setting (\(pairing)\(condition))"
+        let title = "\(subject) vs \(other) at every setting (\(pairing)\(condition))"
         var unpaired = 0, unfinished = 0
         var pairs: [SettingPair] = []
         for s in selected {
@@ -79,18 +81,18 @@ extension ClaimEvaluator {
         guard !pairs.isEmpty else {
             let why =
                 selected.isEmpty
-                ? "no setting of \(claim.subject) matches"
+                ? "no setting of \(subject) matches"
                 : unpaired == selected.count
-                    ? "no setting of \(claim.subject) has a counterpart in \(other)'s grid"
+                    ? "no setting of \(subject) has a counterpart in \(other)'s grid"
                     : "no pair has finished on both sides yet"
             return (.inconclusive, ["\(title): \(why)"])
         }
         func count(_ p: PairPoint) -> Int { pairs.filter { $0.point == p }.count }
         let band = "\(format(100 * claim.tolerance))%"
         var lines = [
-            "\(title): \(pairs.count) pair\(pairs.count == 1 ? "" : "s") finished on both; \(claim.subject) lower beyond "
+            "\(title): \(pairs.count) pair\(pairs.count == 1 ? "" : "s") finished on both; \(subject) lower beyond "
                 + "the ±\(band) band at \(count(.lower)), within it at \(count(.within)), higher beyond it at "
-                + "\(count(.higher)); only \(other) diverged at \(count(.otherDiverged)), only \(claim.subject) at "
+                + "\(count(.higher)); only \(other) diverged at \(count(.otherDiverged)), only \(subject) at "
                 + "\(count(.subjectDiverged)), both at \(count(.bothDiverged))"
         ]
         let worse = pairs.filter { $0.point == .higher }.sorted {
@@ -98,11 +100,11 @@ extension ClaimEvaluator {
         }
         if !worse.isEmpty {
             lines.append(
-                "\(claim.subject) higher beyond the band at: "
+                "\(subject) higher beyond the band at: "
                     + worse.prefix(3).map { "\($0.name): \(format($0.subject)) vs \(format($0.other))" }.joined(
                         separator: "; ") + (worse.count > 3 ? "; and \(worse.count - 3) more" : ""))
         }
-        for (point, who) in [(PairPoint.subjectDiverged, claim.subject), (.otherDiverged, other)] {
+        for (point, who) in [(PairPoint.subjectDiverged, subject), (.otherDiverged, other)] {
             let list = pairs.filter { $0.point == point }.map(\.name)
             if !list.isEmpty {
                 lines.append(
@@ -119,7 +121,7 @@ extension ClaimEvaluator {
         }
         if unpaired > 0 {
             lines.append(
-                "\(unpaired) setting\(unpaired == 1 ? "" : "s") of \(claim.subject) without a counterpart in \(other)'s grid"
+                "\(unpaired) setting\(unpaired == 1 ? "" : "s") of \(subject) without a counterpart in \(other)'s grid"
             )
         }
         if unfinished > 0 {

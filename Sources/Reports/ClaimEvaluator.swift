@@ -19,8 +19,10 @@ import Vocabulary
 ///   shorter of the two runs; supported when the interval lies below 0, refuted when at or above 0.
 /// - `cost-ratio`: the per-seed ratio of training seconds per iteration; supported when its interval
 ///   lies inside `range`, refuted when it lies outside.
-/// A claim needs finished best-setting runs for at least `minimumSeeds` common seeds per comparison,
-/// else it is inconclusive; it is supported only when every comparison is, refuted when any is.
+/// Each subject is compared with each of `versus` (a claim about several subjects, "Adam and
+/// SGD-Nesterov beat AdaGrad", makes one comparison per subject and other). A comparison needs
+/// finished best-setting runs for at least `minimumSeeds` common seeds, else it is inconclusive; the
+/// claim is supported only when every comparison is, refuted when any is.
 /// With `settings: every` each pair of settings is a comparison (`everySetting`).
 public enum ClaimEvaluator {
     public static let minimumSeeds = 3
@@ -29,13 +31,30 @@ public enum ClaimEvaluator {
         if claim.settings == .every { return everySetting(claim, in: analysis) }
         var outcomes: [ClaimVerdict.Outcome] = []
         var evidence: [String] = []
-        let sign: Double = claim.metric.higherIsBetter ? -1 : 1
-        guard let subject = analysis.best[claim.subject] else {
-            return ClaimVerdict(
-                claim: claim, outcome: .inconclusive,
-                evidence: ["\(claim.subject): \(analysis.noSelectionReason(claim.subject))"], rule: rule(claim))
+        for subject in claim.subjects {
+            let (subjectOutcomes, lines) = evaluate(claim, subject: subject, in: analysis)
+            outcomes += subjectOutcomes
+            evidence += lines
         }
-        if claim.relation == .atLeast { return atLeast(claim, subject) }
+        // The protocol lines speak of selections: none when no subject has one, none for `at-least`.
+        let selected = claim.subjects.contains { analysis.best[$0] != nil }
+        let protocolLines = claim.relation == .atLeast || !selected ? [] : protocolEvidence(claim, analysis)
+        return ClaimVerdict(
+            claim: claim, outcome: .combined(outcomes), evidence: evidence + protocolLines, rule: rule(claim))
+    }
+
+    /// One subject's comparisons (with each of `versus`, or with the target for `at-least`): their
+    /// outcomes and one evidence line each.
+    static func evaluate(
+        _ claim: ClaimSpec, subject label: String, in analysis: Analysis
+    ) -> ([ClaimVerdict.Outcome], [String]) {
+        var outcomes: [ClaimVerdict.Outcome] = []
+        var evidence: [String] = []
+        let sign: Double = claim.metric.higherIsBetter ? -1 : 1
+        guard let subject = analysis.best[label] else {
+            return ([.inconclusive], ["\(label): \(analysis.noSelectionReason(label))"])
+        }
+        if claim.relation == .atLeast { return atLeast(claim, label, subject) }
         for other in claim.versus {
             guard let versus = analysis.best[other] else {
                 outcomes.append(.inconclusive)
@@ -47,7 +66,7 @@ public enum ClaimEvaluator {
             let seeds = Set(subject.seeds).intersection(versus.seeds).subtracting(divergedSeeds).sorted()
             if !divergedSeeds.isEmpty {
                 evidence.append(
-                    "seed\(divergedSeeds.count == 1 ? "" : "s") \(divergedSeeds.sorted().map(String.init).joined(separator: ", ")) left out of \(claim.subject) vs \(other): a selected setting diverged there"
+                    "seed\(divergedSeeds.count == 1 ? "" : "s") \(divergedSeeds.sorted().map(String.init).joined(separator: ", ")) left out of \(label) vs \(other): a selected setting diverged there"
                 )
             }
             func values(_ s: SettingSummary) -> [Double] {
@@ -59,8 +78,8 @@ public enum ClaimEvaluator {
                 }
             }
             let a = values(subject), b = values(versus)
-            let (outcome, text) = compare(
-                claim, a: a, b: b, subjectRuns: subject, otherRuns: versus, seeds: seeds, other: other, sign: sign)
+            let pair = Pair(subject: label, other: other, subjectRuns: subject, otherRuns: versus)
+            let (outcome, text) = compare(claim, pair, a: a, b: b, seeds: seeds, sign: sign)
             outcomes.append(seeds.count < minimumSeeds ? .inconclusive : outcome)
             evidence.append(
                 text
@@ -68,9 +87,13 @@ public enum ClaimEvaluator {
                         ? " — \(seeds.count) common seed\(seeds.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)"
                         : ""))
         }
-        return ClaimVerdict(
-            claim: claim, outcome: .combined(outcomes), evidence: evidence + protocolEvidence(claim, analysis),
-            rule: rule(claim))
+        return (outcomes, evidence)
+    }
+
+    /// The two selections one comparison sets against each other.
+    struct Pair {
+        var subject: String, other: String
+        var subjectRuns: SettingSummary, otherRuns: SettingSummary
     }
 
     /// Which seeds selected and which judged, and every compared selection still at a grid edge.
@@ -81,7 +104,7 @@ public enum ClaimEvaluator {
                 "selected on seed\(tuning.seeds.count == 1 ? "" : "s") \(tuning.seeds.map(String.init).joined(separator: ", ")), "
                     + "judged on seeds \(tuning.confirmSeeds.map(String.init).joined(separator: ", "))")
         }
-        for label in [claim.subject] + claim.versus {
+        for label in claim.subjects + claim.versus {
             for edge in analysis.edges[label] ?? [] {
                 lines.append("\(label)'s selection lies at the \(edge.description)")
             }
@@ -90,10 +113,11 @@ public enum ClaimEvaluator {
     }
 
     static func compare(
-        _ claim: ClaimSpec, a: [Double], b: [Double], subjectRuns: SettingSummary, otherRuns: SettingSummary,
-        seeds: [UInt64], other: String, sign: Double
+        _ claim: ClaimSpec, _ pair: Pair, a: [Double], b: [Double], seeds: [UInt64], sign: Double
     ) -> (ClaimVerdict.Outcome, String) {
-        guard !seeds.isEmpty else { return (.inconclusive, "\(claim.subject) vs \(other): no common seeds") }
+        let subjectRuns = pair.subjectRuns, otherRuns = pair.otherRuns
+        let title = "\(pair.subject) vs \(pair.other)"
+        guard !seeds.isEmpty else { return (.inconclusive, "\(title): no common seeds") }
         func run(_ s: SettingSummary, _ seed: UInt64) -> ReportRun { s.runs.first { $0.record.seed == seed }! }
         if claim.relation == .costRatio, let range = claim.range {
             let unit = claim.per ?? .iteration
@@ -106,7 +130,7 @@ public enum ClaimEvaluator {
             let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
             return (
                 outcome(.costRatio, low: low, high: high, range: range),
-                "\(claim.subject) vs \(other): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range.lowerBound))-\(format(range.upperBound)))"
+                "\(title): training seconds per \(unit.rawValue), ratio \(describe(e)) (expected \(format(range.lowerBound))-\(format(range.upperBound)))"
             )
         }
         if claim.relation == .faster && claim.axis == .seconds {
@@ -138,7 +162,7 @@ public enum ClaimEvaluator {
             let metric = sign < 0 ? "-\(claim.metric)" : claim.metric.rawValue
             return (
                 outcome(.faster, low: low, high: high),
-                "\(claim.subject) vs \(other): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))"
+                "\(title): \(metric) after \(format(Statistics.mean(budgets))) training seconds: \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d))"
             )
         }
         if claim.relation == .faster {
@@ -158,7 +182,7 @@ public enum ClaimEvaluator {
             let low = d.interval?.lowerBound ?? d.mean, high = d.interval?.upperBound ?? d.mean
             return (
                 outcome(.faster, low: low, high: high),
-                "\(claim.subject) vs \(other): epochs to reach \(format(sign * target)): \(format(Statistics.mean(ea))) vs \(format(Statistics.mean(eb))), difference \(describe(d))"
+                "\(title): epochs to reach \(format(sign * target)): \(format(Statistics.mean(ea))) vs \(format(Statistics.mean(eb))), difference \(describe(d))"
             )
         }
         let d = Statistics.pairedDifference(a, b)
@@ -167,7 +191,7 @@ public enum ClaimEvaluator {
         let metric = sign < 0 ? "-\(claim.metric)" : claim.metric.rawValue
         return (
             outcome(claim.relation, low: low, high: high, band: band),
-            "\(claim.subject) vs \(other): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))"
+            "\(title): \(metric) \(format(sign * Statistics.mean(a))) vs \(format(sign * Statistics.mean(b))), paired difference \(describe(d)), tolerance band ±\(format(band))"
         )
     }
 
@@ -197,27 +221,30 @@ public enum ClaimEvaluator {
     }
 
     /// `at-least`: the subject's metric over the window, per seed, against the target.
-    static func atLeast(_ claim: ClaimSpec, _ subject: SettingSummary) -> ClaimVerdict {
+    static func atLeast(
+        _ claim: ClaimSpec, _ label: String, _ subject: SettingSummary
+    ) -> ([ClaimVerdict.Outcome], [String]) {
         let target = claim.target ?? 0
         let values = subject.runs.map {
             SelectionRule.windowMean($0.curve(claim.metric), lastFraction: claim.lastFraction, epochs: claim.epochs)
         }
         guard values.allSatisfy(\.isFinite), !values.isEmpty else {
-            return ClaimVerdict(
-                claim: claim, outcome: .inconclusive,
-                evidence: [
-                    "\(claim.subject): no \(claim.metric) recorded (runs made before the metric existed, or an optimizer without it)"
-                ], rule: rule(claim))
+            return (
+                [.inconclusive],
+                [
+                    "\(label): no \(claim.metric) recorded (runs made before the metric existed, or an optimizer without it)"
+                ]
+            )
         }
         let e = Statistics.estimate(values)
         let low = e.interval?.lowerBound ?? e.mean, high = e.interval?.upperBound ?? e.mean
         var outcome: ClaimVerdict.Outcome = low >= target ? .supported : high < target ? .refuted : .inconclusive
-        var text = "\(claim.subject): \(claim.metric) \(describe(e)) (target at least \(format(target)))"
+        var text = "\(label): \(claim.metric) \(describe(e)) (target at least \(format(target)))"
         if values.count < minimumSeeds {
             outcome = .inconclusive
             text += " — \(values.count) seed\(values.count == 1 ? "" : "s"), a verdict needs \(minimumSeeds)"
         }
-        return ClaimVerdict(claim: claim, outcome: outcome, evidence: [text], rule: rule(claim))
+        return ([outcome], [text])
     }
 
     static func rule(_ claim: ClaimSpec) -> String {

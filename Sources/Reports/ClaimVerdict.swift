@@ -16,7 +16,7 @@ public struct ClaimVerdict: Sendable {
 
     public let claim: ClaimSpec
     public let outcome: Outcome
-    /// One line per comparison (subject vs each other), with the numbers.
+    /// One line per comparison (each subject vs each other), with the numbers.
     public let evidence: [String]
     /// How the verdict was reached.
     public let rule: String
