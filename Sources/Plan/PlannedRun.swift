@@ -10,6 +10,11 @@ public enum RunStage: String, Sendable, Hashable, Codable, CaseIterable {
     case `extension`
     /// The selected setting on a confirm seed.
     case confirm
+
+    /// Whether later stages wait for this run: grid and extension runs decide a selection (and so
+    /// the extensions and confirm runs after it); a confirm run decides nothing. Workers claim
+    /// these first, so that a stage's runs are registered while the earlier ones still run.
+    public var decidesLaterStages: Bool { self != .confirm }
 }
 
 /// One run: one (optimizer setting, seed) of one spec at one scale, with its content-hash key.

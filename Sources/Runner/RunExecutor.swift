@@ -8,13 +8,14 @@ import Synchronization
 
 /// Runs a plan's runs side by side on `jobs` worker threads, each with single-threaded OpenBLAS.
 ///
-/// Workers claim runs from the store one at a time (most expensive first), so several processes on
-/// the same database split the work; a run claimed by a process that no longer exists on this host
-/// (killed) is reclaimed and resumes from its checkpoint. A failure in one run marks it `failed`
-/// with the error and the others go on. Cancellation (Ctrl-C) releases the runs in progress; their
-/// last checkpoints stay, so the next invocation resumes them. A storage failure (the disk full,
-/// an I/O error, the write lock held past the busy timeout: `StoreError.isStorageFailure`) is no
-/// run's fault: it stops every worker as a cancellation does, and the summary carries its message.
+/// Workers claim runs from the store one at a time (the runs later stages wait for first, then the
+/// most expensive), so several processes on the same database split the work; a run claimed by a
+/// process that no longer exists on this host (killed) is reclaimed and resumes from its checkpoint.
+/// A failure in one run marks it `failed` with the error and the others go on. Cancellation
+/// (Ctrl-C) releases the runs in progress; their last checkpoints stay, so the next invocation
+/// resumes them. A storage failure (the disk full, an I/O error, the write lock held past the busy
+/// timeout: `StoreError.isStorageFailure`) is no run's fault: it stops every worker as a
+/// cancellation does, and the summary carries its message.
 public final class RunExecutor: Sendable {
     public struct Summary: Sendable {
         public var completed = 0, diverged = 0, failed = 0, interrupted = 0
@@ -60,10 +61,14 @@ public final class RunExecutor: Sendable {
 
     /// Executes every runnable run of `plans` (keyed by run key) and returns what happened.
     ///
-    /// With `replan`, the plan grows as runs finish (the stages of `StagedPlan`): a worker that
-    /// finds nothing to claim asks `replan` for the plan as the finished runs now decide it — once
-    /// per finished run, one worker at a time — and waits while other workers' runs may still add
-    /// to it. `replan` returns the whole plan (new runs already registered in the store).
+    /// With `replan`, the plan grows as runs finish (the stages of `StagedPlan`): before it claims,
+    /// a worker asks `replan` for the plan as the finished runs now decide it — once per finished
+    /// run, one worker at a time — so a stage's runs join the plan as soon as the runs it waits for
+    /// finish; a worker that finds nothing to claim waits while other workers' runs may still add
+    /// to it. `replan` returns the whole plan (new runs already registered in the store). Workers
+    /// claim the runs later stages wait for (`RunStage.decidesLaterStages`: grid and extension
+    /// runs) before confirm runs, so that a selection at a grid's edge extends while the confirm
+    /// runs of the other optimizers fill the workers, not after them.
     ///
     /// With `admit`, a worker claims only runs it accepts (`admit(run, epochsCompleted)`): the
     /// time limit's "starts only runs whose estimated remaining time fits".
@@ -80,13 +85,19 @@ public final class RunExecutor: Sendable {
             let thread = Thread { [self] in
                 defer { group.leave() }
                 while !cancellation.isCancelled {
+                    if let error = state.refresh(replan: replan) {
+                        collector.record(key: "-", .failure(error))
+                        return
+                    }
                     let (keys, current) = state.beginClaim()
+                    let admitted = admit.map { admit in
+                        { (key: String, done: Int) in current[key].map { admit($0, done) } ?? false }
+                    }
                     let claimed: RunRecord?
                     do {
                         claimed = try store.claimNext(
                             keys: keys, owner: owner, isStale: { Self.isStale(owner: $0, heartbeat: $1) },
-                            admit: admit.map { admit in { key, done in current[key].map { admit($0, done) } ?? false } }
-                        )
+                            admit: admitted, priority: { current[$0]?.stage.decidesLaterStages == false ? 1 : 0 })
                     } catch {
                         state.endClaim(ran: false)
                         if (error as? StoreError)?.isStorageFailure == true { cancellation.cancel() }
@@ -242,6 +253,34 @@ final class SharedPlan: @unchecked Sendable {
         condition.broadcast()
     }
 
+    /// Brings the plan up to date with the runs finished so far (once per finished run, whichever
+    /// worker asks first); returns `replan`'s error, if any.
+    func refresh(replan: (() throws -> [String: PlannedRun])?) -> Error? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let replan, resolvedAt != finished else { return nil }
+        do {
+            _ = try resolve(replan)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Asks `replan` for the plan as the runs finished so far decide it; returns whether it gained
+    /// runs (and then wakes the waiting workers). Called with `condition` locked.
+    private func resolve(_ replan: () throws -> [String: PlannedRun]) throws -> Bool {
+        resolvedAt = finished
+        let next = try replan()
+        let grew = next.keys.contains { plans[$0] == nil }
+        plans = next
+        if grew {
+            generation += 1
+            condition.broadcast()
+        }
+        return grew
+    }
+
     /// Called by a worker that found nothing to claim (after its `beginClaim`).
     func idle(replan: (() throws -> [String: PlannedRun])?, cancellation: Cancellation) -> Idle {
         condition.lock()
@@ -250,16 +289,8 @@ final class SharedPlan: @unchecked Sendable {
         guard let replan else { return .finished }
         while !cancellation.isCancelled {
             if resolvedAt != finished {
-                resolvedAt = finished
                 do {
-                    let next = try replan()
-                    let grew = next.keys.contains { plans[$0] == nil }
-                    plans = next
-                    if grew {
-                        generation += 1
-                        condition.broadcast()
-                        return .grew
-                    }
+                    if try resolve(replan) { return .grew }
                 } catch {
                     return .failed(error)
                 }

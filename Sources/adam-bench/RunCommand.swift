@@ -14,7 +14,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run the experiments of the given specs at a scale, recording every curve in the database.",
         discussion: """
             A spec with a tuning protocol runs in stages (tuning, grid extensions, confirm), each as soon as the results \
-            it depends on are in; an invocation goes through every stage and a later one resumes where it stopped.
+            it depends on are in; workers take the runs a later stage waits for (tuning, extensions) before confirm \
+            runs. An invocation goes through every stage and a later one resumes where it stopped.
 
             Completed runs (same run key) are not run again unless --force; interrupted or killed runs resume from their \
             last epoch checkpoint (SFO and L-BFGS runs, which keep no checkpoint, start over and record the same curve); \

@@ -89,6 +89,42 @@ import Testing
         #expect(try paceLine().contains("): \(recorded.count - 1) completed runs"), "a run of another CPU is left out")
     }
 
+    /// SGD-Nesterov's tuning is recorded (a spec that confirms on seed 1 only): its confirm run on
+    /// seed 2 is planned from the start, before Adam's grid. Adam's extension, which Adam's confirm
+    /// run waits for, is registered as soon as Adam's grid finishes and runs before SGD-Nesterov's
+    /// confirm run, which nothing waits for.
+    @Test func runsThatLaterStagesWaitForRunFirst() throws {
+        let dir = try temporaryDirectory()
+        func spec(_ name: String, optimizers: String, confirm: String) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            try """
+            name: staged
+            data: {dataset: mnist}
+            model: {name: logistic-regression}
+            training: {epochs: 2, batch-size: 32, seeds: [1, 2], log-every: 8, training-subset: 2048, test-subset: 256}
+            optimizers:
+              - {name: nesterov, label: SGD-Nesterov, hyperparameters: {lr: [0.03, 0.1, 0.3], momentum: 0.9}}
+            \(optimizers)
+            tuning: {seeds: [1], confirm-seeds: \(confirm), max-extensions: 1}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let db = dir.appendingPathComponent("order.sqlite").path
+        let nesterov = try spec("nesterov.yaml", optimizers: "", confirm: "[1]")
+        #expect(try run([nesterov, "--db", db, "--scale", "paper", "--jobs", "1"]).status == 0)
+        let both = try spec(
+            "both.yaml", optimizers: "  - {name: adam, label: Adam, hyperparameters: {lr: [0.003, 0.01]}}",
+            confirm: "[1, 2]")
+        let out = try run([both, "--db", db, "--scale", "paper", "--jobs", "1"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let started = out.stdout.split(separator: "\n").filter { $0.hasPrefix("start") }.map(String.init)
+        #expect(started.count == 5, "Adam's grid (2), its extension, two confirm runs: \(started)")
+        let adamExtension = started.firstIndex { $0.hasSuffix("staged Adam {\"lr\":0.03} seed 1") }
+        let nesterovConfirm = started.firstIndex { $0.contains("staged SGD-Nesterov") && $0.hasSuffix("seed 2") }
+        #expect(adamExtension != nil && nesterovConfirm != nil, "\(started)")
+        #expect((adamExtension ?? .max) < (nesterovConfirm ?? .min), "\(started)")
+    }
+
     @Test func aKillBetweenStagesResumesToTheSamePlanAndCurves() throws {
         let dir = try temporaryDirectory()
         let spec = try Self.writeSpec(dir)

@@ -89,6 +89,23 @@ import Testing
         #expect(try store.runs(experiment: "other").isEmpty)
     }
 
+    @Test func aPriorityComesBeforeTheCost() throws {
+        let store = try ResultStore(path: try temporaryPath())
+        try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
+        try store.ensureRuns([
+            newRun("confirm", cost: 10), newRun("grid", cost: 1), newRun("grid2", cost: 1),
+            newRun("extension", cost: 2),
+        ])
+        let keys: Set = ["confirm", "grid", "grid2", "extension"]
+        let priority = { (key: String) in key == "confirm" ? 1 : 0 }
+        var order: [String] = []
+        while let run = try store.claimNext(keys: keys, owner: "a", isStale: { _, _ in false }, priority: priority) {
+            order.append(run.key)
+        }
+        // Within a priority the most expensive first; at equal cost the earlier registered.
+        #expect(order == ["extension", "grid", "grid2", "confirm"])
+    }
+
     @Test func claimsTheMostExpensiveRunOnceAndReclaimsStaleOnes() throws {
         let store = try ResultStore(path: try temporaryPath())
         try store.registerExperiment(name: "e", title: "t", specPath: "e.yaml", specText: "name: e")
