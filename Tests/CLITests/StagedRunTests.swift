@@ -5,21 +5,29 @@ import Testing
 
 /// `adam-bench run` through the stages of a tuning protocol, in one invocation and across a kill.
 @Suite(.serialized) struct StagedRunTests {
+    static let adam = "{name: adam, label: Adam, hyperparameters: {lr: [0.003, 0.01]}}"
+    static let nesterov =
+        "{name: nesterov, label: SGD-Nesterov, hyperparameters: {lr: [0.03, 0.1, 0.3], momentum: 0.9}}"
+    static let claim =
+        "{id: c, statement: \"Adam is not worse\", relation: not-worse, subject: Adam, versus: [SGD-Nesterov]}"
+
     /// Adam's grid [0.003, 0.01] selects its top on MNIST logistic regression in 2 epochs, so the
     /// plan extends it once (max-extensions 1) before the confirm stage runs the selection on seed 2.
-    static func writeSpec(_ dir: URL) throws -> String {
-        let path = dir.appendingPathComponent("staged.yaml").path
+    static func writeSpec(
+        _ dir: URL, file: String = "staged.yaml", optimizers: [String] = [adam, nesterov],
+        confirmSeeds: String = "[1, 2]", claims: [String] = [claim]
+    ) throws -> String {
+        let path = dir.appendingPathComponent(file).path
+        func list(_ items: [String]) -> String { items.map { "  - \($0)" }.joined(separator: "\n") }
         try """
         name: staged
         data: {dataset: mnist}
         model: {name: logistic-regression}
         training: {epochs: 2, batch-size: 32, seeds: [1, 2], log-every: 8, training-subset: 2048, test-subset: 256}
         optimizers:
-          - {name: adam, label: Adam, hyperparameters: {lr: [0.003, 0.01]}}
-          - {name: nesterov, label: SGD-Nesterov, hyperparameters: {lr: [0.03, 0.1, 0.3], momentum: 0.9}}
-        tuning: {seeds: [1], confirm-seeds: [1, 2], max-extensions: 1}
-        claims:
-          - {id: c, statement: "Adam is not worse", relation: not-worse, subject: Adam, versus: [SGD-Nesterov]}
+        \(list(optimizers))
+        tuning: {seeds: [1], confirm-seeds: \(confirmSeeds), max-extensions: 1}
+        \(claims.isEmpty ? "" : "claims:\n" + list(claims))
         """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -95,26 +103,11 @@ import Testing
     /// confirm run, which nothing waits for.
     @Test func runsThatLaterStagesWaitForRunFirst() throws {
         let dir = try temporaryDirectory()
-        func spec(_ name: String, optimizers: String, confirm: String) throws -> String {
-            let path = dir.appendingPathComponent(name).path
-            try """
-            name: staged
-            data: {dataset: mnist}
-            model: {name: logistic-regression}
-            training: {epochs: 2, batch-size: 32, seeds: [1, 2], log-every: 8, training-subset: 2048, test-subset: 256}
-            optimizers:
-              - {name: nesterov, label: SGD-Nesterov, hyperparameters: {lr: [0.03, 0.1, 0.3], momentum: 0.9}}
-            \(optimizers)
-            tuning: {seeds: [1], confirm-seeds: \(confirm), max-extensions: 1}
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-            return path
-        }
         let db = dir.appendingPathComponent("order.sqlite").path
-        let nesterov = try spec("nesterov.yaml", optimizers: "", confirm: "[1]")
+        let nesterov = try Self.writeSpec(
+            dir, file: "nesterov.yaml", optimizers: [Self.nesterov], confirmSeeds: "[1]", claims: [])
         #expect(try run([nesterov, "--db", db, "--scale", "paper", "--jobs", "1"]).status == 0)
-        let both = try spec(
-            "both.yaml", optimizers: "  - {name: adam, label: Adam, hyperparameters: {lr: [0.003, 0.01]}}",
-            confirm: "[1, 2]")
+        let both = try Self.writeSpec(dir, file: "both.yaml", optimizers: [Self.nesterov, Self.adam], claims: [])
         let out = try run([both, "--db", db, "--scale", "paper", "--jobs", "1"])
         #expect(out.status == 0, "\(out.stderr)")
         let started = out.stdout.split(separator: "\n").filter { $0.hasPrefix("start") }.map(String.init)
