@@ -120,11 +120,16 @@ public struct ExperimentReport: Sendable {
                 "Best train loss", "Mean train loss over epochs (AUC)",
                 "Final test loss", "Final test accuracy",
                 "Epochs to reach \(target.map(Format.number) ?? "target") (never: epochs + 1)",
-                "Seconds per epoch", "Diverged / total runs",
+                "Seconds per epoch", "Diverged / finished runs",
             ])
         for label in a.labels {
             let all = a.results.runs.filter { $0.record.label == label }
-            let diverged = "\(all.filter(\.isDiverged).count)/\(all.count)"
+            let finished = all.filter(\.isFinished)
+            // Runs planned but not finished (a campaign in progress) are named apart, not counted.
+            let toRun = all.count - finished.count
+            let diverged =
+                "\(finished.filter(\.isDiverged).count)/\(finished.count)"
+                + (toRun > 0 ? " (\(toRun) to run)" : "")
             guard let best = a.best[label] else {
                 t.add([(label, label)] + Array(repeating: ("-", ""), count: asTrained ? 8 : 7) + [(diverged, diverged)])
                 continue

@@ -61,6 +61,26 @@ import Vocabulary
         #expect(row[edge].0 == "-", "no edge is known before the selection")
     }
 
+    /// The comparison table's divergence count is over finished runs; a run still to run is named
+    /// apart, not counted in the total.
+    @Test func theDivergenceCountLeavesOutRunsStillToRun() throws {
+        let dir = TestFolder.path("report-to-run")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
+        func divergedCell() throws -> String {
+            let report = try #require(try ExperimentResults.load(from: store).map(ExperimentReport.init).first)
+            let table = try #require(report.tables.first { $0.name == "comparison" })
+            let column = try #require(table.headers.firstIndex(of: "Diverged / finished runs"))
+            return try #require(table.rows.first { $0[0].0 == "Fast" })[column].0
+        }
+        // Fast: lr 0.001 on seeds 1-3, lr 0.01 on seeds 1-3 with seed 2 diverged.
+        #expect(try divergedCell() == "1/6")
+        let unfinished = try #require(
+            try store.runs().first { $0.label == "Fast" && $0.settingJSON == "{\"lr\":0.01}" && $0.seed == 1 })
+        try store.reset(keys: [unfinished.key])
+        #expect(try divergedCell() == "1/5 (1 to run)")
+    }
+
     @Test func verdictsCoverEveryKindAndIdenticalOptimizersAreNeverFaster() throws {
         let dir = TestFolder.path("report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
