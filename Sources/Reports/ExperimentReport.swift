@@ -82,18 +82,22 @@ public struct ExperimentReport: Sendable {
         return t
     }
 
+    /// Every setting of every optimizer: its score, finished runs, diverged and stalled runs
+    /// (`ReportRun.isStalled`: completed without learning), and whether it was chosen.
     static func sensitivity(_ a: Analysis) -> Table {
         var t = Table(
             name: "sensitivity",
-            headers: ["Optimizer", "Setting", "Selection score", "Runs finished", "Diverged", "Chosen"])
+            headers: ["Optimizer", "Setting", "Selection score", "Runs finished", "Diverged", "Stalled", "Chosen"])
         for label in a.labels {
             for s in a.settings[label] ?? [] {
                 let chosen = a.best[label]?.settingJSON == s.settingJSON
                 let score = s.score.isNaN ? "not finished" : s.diverged > 0 ? "diverged" : Format.number(s.score)
+                let stalled = String(s.runs.filter(\.isStalled).count)
                 t.add([
                     (label, label), (s.settingJSON, s.settingJSON), (score, Format.full(s.score)),
                     ("\(s.runs.count)/\(s.total)", "\(s.runs.count)"),
-                    (String(s.diverged), String(s.diverged)), (chosen ? "yes" : "", chosen ? "true" : "false"),
+                    (String(s.diverged), String(s.diverged)), (stalled, stalled),
+                    (chosen ? "yes" : "", chosen ? "true" : "false"),
                 ])
             }
         }

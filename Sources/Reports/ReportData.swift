@@ -40,6 +40,23 @@ public struct ReportRun: Sendable {
     public var isDiverged: Bool { record.status == .diverged }
     public var isFinished: Bool { record.status == .completed || record.status == .diverged }
 
+    /// A completed run that made no progress after its first epoch: its full-pass training loss at
+    /// the end, L_T, is not 1% below the loss after epoch 1, L_T >= 0.99 L_1 (T >= 2). Such a run
+    /// neither diverged nor learned: a CNN that collapsed to the uniform prediction in epoch 1
+    /// reads ln 10 from then on, and its score ranks it last without the divergence rule flagging
+    /// it. The first epoch is left out because it holds the drop from the initial weights' loss to
+    /// that plateau. False for runs shorter than 2 epochs.
+    public var isStalled: Bool {
+        let loss = curve(MetricName.trainLoss)
+        guard record.status == .completed, loss.count >= 3, let end = loss.last else { return false }
+        let afterFirst = loss[1]
+        guard afterFirst.isFinite, end.isFinite else { return false }
+        return end >= Self.stalledFraction * afterFirst
+    }
+
+    /// The fraction of its loss after epoch 1 a run must get below to count as learning.
+    public static let stalledFraction = 0.99
+
     /// The run's outcome as the staged plan sees it: nil until it finished.
     public func stageOutcome(_ rule: SelectionRule) -> StageOutcome? {
         switch record.status {

@@ -73,6 +73,10 @@ public struct ReportWriter {
         for note in spec.notes { out += "> \(note)\n\n" }
         out +=
             "Selection rule: lowest mean `\(spec.selection.metric)` over the last \(Reports.Format.number(100 * spec.selection.lastFraction))% of the epochs, averaged over \(Self.protocolText(report.analysis.tuning)); a setting with a diverged run is never chosen. Cells are means over seeds with a 95% bootstrap interval in brackets when there are several seeds.\n\n"
+        if r.runs.contains(where: \.isStalled) {
+            out +=
+                "A run counts as stalled when its full-pass training loss ends less than \(Reports.Format.number(100 * (1 - ReportRun.stalledFraction)))% below its value after epoch 1: it neither diverged nor learned after its first epoch.\n\n"
+        }
         if formats.contains(.svg) { for (name, _) in report.plots { out += "![\(name)](\(name).svg)\n\n" } }
         let titles = [
             "best_settings": "Best settings", "sensitivity": "Sensitivity (every setting)",

@@ -81,6 +81,43 @@ import Vocabulary
         #expect(try divergedCell() == "1/5 (1 to run)")
     }
 
+    /// A completed run whose training loss ends less than 1% below its value after epoch 1 is
+    /// counted as stalled in the sensitivity table, and the report says what that means; a run that
+    /// kept learning is not.
+    @Test func aRunThatNeverLearnedIsMarkedStalled() throws {
+        let dir = TestFolder.path("report-stalled")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try FixtureDatabase.make(at: dir.appendingPathComponent("f.sqlite").path)
+        func stalledCells() throws -> [String] {
+            let report = try #require(try ExperimentResults.load(from: store).map(ExperimentReport.init).first)
+            let table = try #require(report.tables.first { $0.name == "sensitivity" })
+            let column = try #require(table.headers.firstIndex(of: "Stalled"))
+            return table.rows.filter { $0[0].0 == "Slow" }.map { $0[column].0 }
+        }
+        #expect(try stalledCells() == ["0"])
+        // Slow's seeds 1 and 2 re-recorded: a drop in epoch 1 from the initial weights' loss, then
+        // one ends 0.5% below epoch 1's loss (stalled), the other 2% (learning).
+        for (seed, end) in [(UInt64(1), 0.995), (2, 0.98)] {
+            let run = try #require(try store.runs().first { $0.label == "Slow" && $0.seed == seed })
+            try store.reset(keys: [run.key])
+            let losses = [2.8, 2.3, 2.3, 2.3, 2.3 * end]
+            try store.insertMetrics(
+                losses.enumerated().map { e, loss in
+                    MetricPoint(.trainLoss, step: e * 10, epoch: Double(e), value: loss, wallSeconds: Double(e))
+                }, runID: run.id)
+            try store.recordEpoch(
+                runID: run.id, metrics: [], epochsCompleted: 4, stepsCompleted: 40, trainSeconds: 4,
+                checkpoint: nil)
+            try store.finish(runID: run.id, status: .completed)
+        }
+        #expect(try stalledCells() == ["1"])
+        let files = try ReportWriter(formats: [.md]).render(
+            ExperimentResults.load(from: store).map(ExperimentReport.init), store: store)
+        let markdown = try #require(files["fixture/paper/REPORT.md"])
+        let rule = "stalled when its full-pass training loss ends less than 1% below its value after epoch 1"
+        #expect(markdown.contains(rule))
+    }
+
     @Test func verdictsCoverEveryKindAndIdenticalOptimizersAreNeverFaster() throws {
         let dir = TestFolder.path("report")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
