@@ -35,6 +35,18 @@ enum FixtureDatabase {
         (0...4).map { e in base * pow(decay, Double(e)) * (1 + 0.01 * Double(seed) * Double(e) / 4) }
     }
 
+    /// Records `trainLoss` (one value per epoch, from epoch 0) as a pending run's curve and
+    /// finishes it as completed after 4 epochs.
+    static func complete(runID: Int64, trainLoss: [Double], in store: ResultStore) throws {
+        try store.insertMetrics(
+            trainLoss.enumerated().map { e, loss in
+                MetricPoint(.trainLoss, step: e * 10, epoch: Double(e), value: loss, wallSeconds: Double(e))
+            }, runID: runID)
+        try store.recordEpoch(
+            runID: runID, metrics: [], epochsCompleted: 4, stepsCompleted: 40, trainSeconds: 4, checkpoint: nil)
+        try store.finish(runID: runID, status: .completed)
+    }
+
     /// The fixture database; `recordsAccuracy: false` leaves out test accuracy, as a model without
     /// classes (the VAE) records none.
     static func make(at path: String, recordsAccuracy: Bool = true) throws -> ResultStore {

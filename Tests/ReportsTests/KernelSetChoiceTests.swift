@@ -30,14 +30,7 @@ import Testing
                 try store.setProvenance(runID: record.id, json: try Self.provenance(set).json())
                 if index < unfinished[set, default: 0] { continue }
                 let curve = FixtureDatabase.curve(base: 2.3, decay: 0.5, seed: record.seed)
-                try store.insertMetrics(
-                    curve.enumerated().map { e, loss in
-                        MetricPoint(.trainLoss, step: e * 10, epoch: Double(e), value: loss, wallSeconds: Double(e))
-                    }, runID: record.id)
-                try store.recordEpoch(
-                    runID: record.id, metrics: [], epochsCompleted: 4, stepsCompleted: 40, trainSeconds: 4,
-                    checkpoint: nil)
-                try store.finish(runID: record.id, status: .completed)
+                try FixtureDatabase.complete(runID: record.id, trainLoss: curve, in: store)
             }
         }
         return store

@@ -100,15 +100,7 @@ import Vocabulary
         for (seed, end) in [(UInt64(1), 0.995), (2, 0.98)] {
             let run = try #require(try store.runs().first { $0.label == "Slow" && $0.seed == seed })
             try store.reset(keys: [run.key])
-            let losses = [2.8, 2.3, 2.3, 2.3, 2.3 * end]
-            try store.insertMetrics(
-                losses.enumerated().map { e, loss in
-                    MetricPoint(.trainLoss, step: e * 10, epoch: Double(e), value: loss, wallSeconds: Double(e))
-                }, runID: run.id)
-            try store.recordEpoch(
-                runID: run.id, metrics: [], epochsCompleted: 4, stepsCompleted: 40, trainSeconds: 4,
-                checkpoint: nil)
-            try store.finish(runID: run.id, status: .completed)
+            try FixtureDatabase.complete(runID: run.id, trainLoss: [2.8, 2.3, 2.3, 2.3, 2.3 * end], in: store)
         }
         #expect(try stalledCells() == ["1"])
         let files = try ReportWriter(formats: [.md]).render(
