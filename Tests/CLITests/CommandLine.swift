@@ -84,27 +84,23 @@ enum Unprivileged {
     static let uid = 65534
 
     /// A copy of the executable that nobody may run (the build folder may be out of its reach).
+    ///
+    /// `cp` writes the copy in its own process. Written from this one, the copy's descriptor open
+    /// for writing would be inherited by any child another test thread started meanwhile and held
+    /// for that child's whole life (an `adam-bench run` of a minute): exec of the copy then fails
+    /// with ETXTBSY ("Text file busy") until it exits.
     static let executable: Result<URL, Error> = Result {
         let folder = try TestFolder.make("unprivileged-bin")
         let copy = folder.appendingPathComponent("adam-bench")
-        try FileManager.default.copyItem(at: AdamBenchExecutable.url, to: copy)
+        let cp = try runProcess("cp", [AdamBenchExecutable.url.path, copy.path])
+        guard cp.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["stderr": cp.stderr]) }
         return copy
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineRun {
         guard getuid() == 0 else { return try AdamBenchExecutable.run(arguments, environment: environment) }
-        let program = try executable.get().path
-        var result: CommandLineRun
-        var attempts = 0
-        repeat {
-            // A child forked by another test thread while the copy was being written holds it open
-            // for writing until it execs: then exec fails with ETXTBSY ("Text file busy"), briefly.
-            result = try runProcess(
-                "setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", program] + arguments,
-                environment: environment)
-            attempts += 1
-            if result.stderr.contains("Text file busy") { Thread.sleep(forTimeInterval: 0.1) }
-        } while result.stderr.contains("Text file busy") && attempts < 100
-        return result
+        return try runProcess(
+            "setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", try executable.get().path] + arguments,
+            environment: environment)
     }
 }
