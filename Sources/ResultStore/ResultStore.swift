@@ -385,15 +385,14 @@ public final class ResultStore: Sendable {
         static var columns: [any SQLSelectable] { CodingKeys.allCases }
     }
 
-    /// Atomically claims the most expensive runnable run among `keys`: pending, or running under an
-    /// owner that `isStale` says is gone (a killed process). Returns nil when none is left.
+    /// Atomically claims the first runnable run among `keys` in the order below: pending, or running
+    /// under an owner that `isStale` says is gone (a killed process). Returns nil when none is left.
     /// `admit(key, epochsCompleted)`, when given, must accept a run for it to be claimed (e.g. a run
-    /// whose estimated remaining time fits before a deadline). `priority(key)`, when given, comes
-    /// first: the lowest priority is claimed first, then the most expensive, then the earliest
-    /// registered.
+    /// whose estimated remaining time fits before a deadline). `priority(key)` comes first: the
+    /// lowest priority is claimed first, then the most expensive, then the earliest registered.
     public func claimNext(
         keys: Set<String>, owner: String, isStale: @Sendable (String?, Double?) -> Bool,
-        admit: ((String, Int) -> Bool)? = nil, priority: ((String) -> Int)? = nil
+        admit: ((String, Int) -> Bool)? = nil, priority: (String) -> Int = { _ in 0 }
     ) throws -> RunRecord? {
         try writeWithoutTransaction { db in
             var claimed: RunRecord?
@@ -407,13 +406,9 @@ public final class ResultStore: Sendable {
                         .asRequest(of: ClaimCandidate.self)
                 )
                 .filter { keys.contains($0.key) }
-                let ordered =
-                    priority.map { priority in
-                        candidates.enumerated()
-                            .map { (rank: priority($0.element.key), index: $0.offset, candidate: $0.element) }
-                            .sorted { ($0.rank, $0.index) < ($1.rank, $1.index) }.map(\.candidate)
-                    } ?? candidates
-                for candidate in ordered {
+                // Grouping keeps each priority's candidates in the query's order (cost, then id).
+                let byPriority = Dictionary(grouping: candidates) { priority($0.key) }
+                for candidate in byPriority.keys.sorted().flatMap({ byPriority[$0]! }) {
                     if let admit, !admit(candidate.key, candidate.epochsCompleted) { continue }
                     if candidate.status == .running && !isStale(candidate.owner, candidate.heartbeatAt) { continue }
                     try RunRecord.filter(RunRecord.Columns.id == candidate.id).updateAll(
